@@ -1,0 +1,1 @@
+"""ugig database tooling: the `ugig-db` console command and its parts."""

@@ -1,0 +1,68 @@
+"""`ugig-db`: the database tooling's console command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from scripts import dburl, localdb, migrate, reset
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    migrate.migrate(dburl.resolve(args.db_url), dry_run=args.dry_run)
+    return 0
+
+
+def _cmd_reset(args: argparse.Namespace) -> int:
+    reset.reset(args.db_url or localdb.start())
+    return 0
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    if args.action == "start":
+        print(localdb.start())
+    elif args.action == "stop":
+        print("stopped" if localdb.stop() else "not running")
+    elif args.action == "status":
+        current = localdb.url()
+        print(f"running: {current}" if current else "not running")
+        return 0 if current else 1
+    elif args.action == "url":
+        current = localdb.url()
+        if not current:
+            print("the local database is not running (ugig-db db start)", file=sys.stderr)
+            return 1
+        print(current)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ugig-db", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("migrate", help="apply pending migrations, changed functions and policies")
+    p.add_argument("--db-url", help="target database (default: SUPABASE_DB_URL, else local)")
+    p.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    p.set_defaults(func=_cmd_migrate)
+
+    p = sub.add_parser("reset", help="recreate the local database and migrate it (local only)")
+    p.add_argument("--db-url", help="a local database URL (default: the local cluster)")
+    p.set_defaults(func=_cmd_reset)
+
+    p = sub.add_parser("db", help="the embedded local PostgreSQL cluster")
+    p.add_argument("action", choices=["start", "stop", "status", "url"])
+    p.set_defaults(func=_cmd_db)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (migrate.MigrateError, localdb.LocalDbError, reset.ResetError) as exc:
+        print(f"ugig-db {args.command}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""The PostgreSQL server the tests run against, and throwaway databases on it.
+
+Order of preference: DATABASE_URL; a Docker engine (testcontainers with the official
+supabase/postgres image); the project's embedded local cluster. A test never skips for lack of a
+server: the last option starts one.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from contextlib import contextmanager
+from typing import Iterator
+from urllib.parse import urlparse
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+from scripts import localdb
+
+SUPABASE_POSTGRES_IMAGE = "supabase/postgres:15.8.1.085"
+
+
+def docker_available(timeout: float = 0.2) -> bool:
+    """A Docker engine answers /_ping on its socket; absence is detected in milliseconds."""
+    host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+    parsed = urlparse(host)
+    try:
+        if parsed.scheme == "unix":
+            if not os.path.exists(parsed.path):
+                return False
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            address: object = parsed.path
+        elif parsed.scheme == "tcp":
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            address = (parsed.hostname, parsed.port or 2375)
+        else:
+            return False
+        with sock:
+            sock.settimeout(timeout)
+            sock.connect(address)
+            sock.sendall(b"GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n")
+            return b"200 OK" in sock.recv(1024)
+    except OSError:
+        return False
+
+
+@contextmanager
+def server() -> Iterator[str]:
+    """URL of a server on which the tests may create and drop databases."""
+    explicit = os.environ.get("DATABASE_URL")
+    if explicit:
+        yield explicit
+    elif docker_available():
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer(
+            SUPABASE_POSTGRES_IMAGE, username="postgres", password="postgres", dbname="postgres"
+        ) as container:
+            yield container.get_connection_url(driver=None)
+    else:
+        yield localdb.start()
+
+
+def database_url(server_url: str, dbname: str) -> str:
+    return make_conninfo(server_url, dbname=dbname)
+
+
+def create_database(server_url: str, *, template: str | None = None, prefix: str = "ugig_test") -> str:
+    """Create a fresh database (optionally cloned from a template) and return its name."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    query = sql.SQL("create database {}").format(sql.Identifier(name))
+    if template:
+        query = sql.SQL("create database {} template {} strategy file_copy").format(
+            sql.Identifier(name), sql.Identifier(template)
+        )
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(query)
+    return name
+
+
+def drop_database(server_url: str, name: str) -> None:
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))

@@ -1,0 +1,35 @@
+"""The Flask factory and its probes."""
+
+import pytest
+
+from webhook_service import create_app
+from webhook_service.config import ConfigError
+
+
+def test_healthz_answers_without_database():
+    app = create_app({"DB_URL": "postgresql://nobody@127.0.0.1:1/none", "TESTING": True})
+    assert app.test_client().get("/healthz").json == {"status": "ok"}
+
+
+def test_readyz_ok_when_database_answers(db):
+    app = create_app({"DB_URL": db.url, "TESTING": True})
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 200 and response.json["status"] == "ok"
+
+
+def test_readyz_unavailable_when_database_is_down():
+    app = create_app({"DB_URL": "postgresql://nobody@127.0.0.1:1/none", "TESTING": True})
+    assert app.test_client().get("/readyz").status_code == 503
+
+
+def test_missing_database_url_is_named(monkeypatch):
+    monkeypatch.delenv("SUPABASE_DB_URL", raising=False)
+    with pytest.raises(ConfigError, match="SUPABASE_DB_URL"):
+        create_app()
+
+
+def test_request_id_is_echoed_and_generated():
+    app = create_app({"DB_URL": "postgresql://nobody@127.0.0.1:1/none"})
+    client = app.test_client()
+    assert client.get("/healthz", headers={"X-Request-Id": "abc"}).headers["X-Request-Id"] == "abc"
+    assert len(client.get("/healthz").headers["X-Request-Id"]) == 32

@@ -1,0 +1,26 @@
+"""ugig's integration service: Stripe, Jitsi room tokens and e-mail delivery.
+
+Stateless: configuration comes from the environment, state lives in Postgres, and the business
+rules live in SQL functions the views call.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask
+
+from webhook_service import config, db, health, logs
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Application factory: settings from the environment, then `overrides` (tests)."""
+    app = Flask(__name__)
+    app.config.from_mapping(config.from_env())
+    if overrides:
+        app.config.from_mapping(overrides)
+    config.validate(app.config)
+    logs.init_app(app)
+    db.init_app(app)
+    app.register_blueprint(health.bp)
+    return app
