@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from webhook_service import config, db, health, logs
+from webhook_service import auth, config, db, health, logs
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -22,5 +22,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     config.validate(app.config)
     logs.init_app(app)
     db.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(health.bp)
     return app

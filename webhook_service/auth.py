@@ -1,0 +1,103 @@
+"""Supabase user JWTs, verified locally: no call to Supabase Auth per request.
+
+Two key sources, as Supabase offers them: the project's shared HS256 secret
+(`SUPABASE_JWT_SECRET`) and the asymmetric signing keys published as a JWKS
+(`SUPABASE_JWKS_URL`, ES256/RS256 with a `kid`). A token must be a signed-in user's access
+token: unexpired, audience `authenticated`, with a subject.
+
+Views use `current_user()`; a failure raises `AuthError`, which the blueprint's error handler
+(registered by `init_app`) turns into a JSON 401.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import jwt
+from flask import Flask, current_app, jsonify, request
+
+AUDIENCE = "authenticated"
+ASYMMETRIC_ALGORITHMS = ["ES256", "RS256", "EdDSA"]
+LEEWAY_SECONDS = 10  # clock skew between Supabase Auth and this service
+
+
+class AuthError(Exception):
+    """The request carries no valid user token; the message says why (safe to return)."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    email: str | None
+    claims: Mapping[str, Any] = field(repr=False)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return bool(self.claims.get("is_anonymous"))
+
+
+class Verifier:
+    """Verifies tokens against the configured secret and/or JWKS (keys cached by PyJWKClient)."""
+
+    def __init__(self, secret: str | None, jwks_url: str | None):
+        if not secret and not jwks_url:
+            raise ValueError("set SUPABASE_JWT_SECRET or SUPABASE_JWKS_URL to verify user tokens")
+        self.secret = secret
+        self.jwks = jwt.PyJWKClient(jwks_url, lifespan=300, timeout=5) if jwks_url else None
+
+    def verify(self, token: str) -> User:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise AuthError("malformed token") from None
+        alg = header.get("alg")
+        if alg == "HS256" and self.secret:
+            key: Any = self.secret
+            algorithms = ["HS256"]
+        elif alg in ASYMMETRIC_ALGORITHMS and self.jwks is not None:
+            try:
+                key = self.jwks.get_signing_key_from_jwt(token).key
+            except jwt.PyJWKClientError as exc:
+                raise AuthError(f"no signing key for this token: {exc}") from None
+            algorithms = [alg]
+        else:
+            # Never let the token pick a verification method we did not configure ("alg": "none").
+            raise AuthError(f"unsupported token algorithm {alg!r}")
+        try:
+            claims = jwt.decode(
+                token, key, algorithms=algorithms, audience=AUDIENCE, leeway=LEEWAY_SECONDS,
+                options={"require": ["exp", "sub", "aud"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise AuthError("token expired") from None
+        except jwt.PyJWTError as exc:
+            raise AuthError(f"invalid token: {exc}") from None
+        return User(id=str(claims["sub"]), email=claims.get("email"), claims=claims)
+
+
+def bearer_token() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthError("missing bearer token")
+    return token.strip()
+
+
+def current_user() -> User:
+    """The signed-in user of this request, or AuthError."""
+    verifier: Verifier | None = current_app.extensions.get("auth_verifier")
+    if verifier is None:
+        raise RuntimeError("set SUPABASE_JWT_SECRET or SUPABASE_JWKS_URL to verify user tokens")
+    return verifier.verify(bearer_token())
+
+
+def init_app(app: Flask) -> None:
+    """Build the verifier once per app when a key source is configured; map AuthError to 401."""
+    if app.config.get("JWT_SECRET") or app.config.get("JWKS_URL"):
+        app.extensions["auth_verifier"] = Verifier(app.config.get("JWT_SECRET"), app.config.get("JWKS_URL"))
+
+    @app.errorhandler(AuthError)
+    def _unauthorized(exc: AuthError):
+        response = jsonify(error="unauthorized", message=str(exc))
+        response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        return response, 401
