@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from scripts import dburl, localdb, migrate, reset
+from scripts import dburl, lint, localdb, migrate, reset, seed
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
@@ -15,6 +16,21 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
 
 def _cmd_reset(args: argparse.Namespace) -> int:
     reset.reset(args.db_url or localdb.start())
+    return 0
+
+
+def _cmd_lint(args: argparse.Namespace) -> int:
+    result = lint.run(args.paths, fix=args.fix)
+    sys.stdout.write(result.stdout)
+    sys.stderr.write(result.stderr)
+    return result.returncode
+
+
+def _cmd_seed(args: argparse.Namespace) -> int:
+    # --scale is for the bench data set; pass it only when asked so plain seeding stays simple.
+    options = {} if args.scale is None else {"scale": args.scale}
+    for name in seed.run(dburl.resolve(args.db_url), **options):
+        print(f"seeded: {name}")
     return 0
 
 
@@ -48,6 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reset", help="recreate the local database and migrate it (local only)")
     p.add_argument("--db-url", help="a local database URL (default: the local cluster)")
     p.set_defaults(func=_cmd_reset)
+
+    p = sub.add_parser("lint", help="sqlfluff (postgres dialect, .sqlfluff) over supabase/")
+    p.add_argument("paths", nargs="*", type=Path, help="files or directories (default: supabase/)")
+    p.add_argument("--fix", action="store_true",
+                   help="rewrite the files; never on a landed migration (its checksum would change)")
+    p.set_defaults(func=_cmd_lint)
+
+    p = sub.add_parser("seed", help="load the demo data in seed/ (idempotent)")
+    p.add_argument("--db-url", help="target database (default: SUPABASE_DB_URL, else local)")
+    p.add_argument("--scale", type=int, help="size multiplier for the bench data set")
+    p.set_defaults(func=_cmd_seed)
 
     p = sub.add_parser("db", help="the embedded local PostgreSQL cluster")
     p.add_argument("action", choices=["start", "stop", "status", "url"])

@@ -34,7 +34,10 @@ class SqlFile:
 
     @property
     def rel(self) -> str:
-        return self.path.relative_to(paths.PROJECT_ROOT).as_posix()
+        """Path relative to the project; files elsewhere (scratch copies) keep their full path."""
+        if self.path.is_relative_to(paths.PROJECT_ROOT):
+            return self.path.relative_to(paths.PROJECT_ROOT).as_posix()
+        return self.path.as_posix()
 
     @cached_property
     def sha256(self) -> str:

@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import os
 import socket
-import uuid
 from contextlib import contextmanager
 from typing import Iterator
 from urllib.parse import urlparse
 
-import psycopg
-from psycopg import sql
-from psycopg.conninfo import make_conninfo
-
 from scripts import localdb
+from scripts.scratchdb import create_database, database_url, drop_database  # noqa: F401 (re-exported)
 
 SUPABASE_POSTGRES_IMAGE = "supabase/postgres:15.8.1.085"
 
@@ -62,25 +58,3 @@ def server() -> Iterator[str]:
             yield container.get_connection_url(driver=None)
     else:
         yield localdb.start()
-
-
-def database_url(server_url: str, dbname: str) -> str:
-    return make_conninfo(server_url, dbname=dbname)
-
-
-def create_database(server_url: str, *, template: str | None = None, prefix: str = "ugig_test") -> str:
-    """Create a fresh database (optionally cloned from a template) and return its name."""
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    query = sql.SQL("create database {}").format(sql.Identifier(name))
-    if template:
-        query = sql.SQL("create database {} template {} strategy file_copy").format(
-            sql.Identifier(name), sql.Identifier(template)
-        )
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(query)
-    return name
-
-
-def drop_database(server_url: str, name: str) -> None:
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))

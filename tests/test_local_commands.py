@@ -1,0 +1,56 @@
+"""`ugig-db db`, `reset` and `seed`: the commands around the local database."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from scripts import localdb, paths, reset
+from scripts.cli import main
+from scripts.scratchdb import scratch_database
+
+
+def test_db_start_twice_finds_the_running_cluster(capsys):
+    first = localdb.start()
+    assert main(["db", "start"]) == 0
+    assert capsys.readouterr().out.strip() == first
+    assert localdb.start() == first
+    with psycopg.connect(first) as conn:
+        assert conn.execute("select current_setting('wal_level')").fetchone() == ("logical",)
+
+
+def test_db_status_and_url_name_the_running_cluster(capsys):
+    running = localdb.start()
+    assert main(["db", "status"]) == 0
+    assert main(["db", "url"]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"running: {running}", running]
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql://postgres:secret@db.abcdefgh.supabase.co:5432/postgres",
+    "postgresql://postgres.abcdefgh@aws-0-eu-west-1.pooler.supabase.com:6543/postgres",
+    "host=10.0.0.5 dbname=postgres user=postgres",
+])
+def test_reset_refuses_a_non_local_url(url, capsys):
+    with pytest.raises(reset.ResetError, match="refusing to reset a non-local database"):
+        reset.reset(url)
+    assert main(["reset", "--db-url", url]) == 1
+    assert "refusing to reset" in capsys.readouterr().err
+
+
+def test_reset_recreates_a_local_database_from_empty(db_server):
+    with scratch_database(db_server, prefix="ugig_reset") as url:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("create table public.leftover (id int)")
+        reset.reset(url)
+        with psycopg.connect(url) as conn:
+            row = conn.execute(
+                "select to_regclass('public.leftover'), count(*) from supabase_migrations.schema_migrations"
+            ).fetchone()
+        assert row[0] is None and row[1] >= 1
+
+
+def test_seed_command_loads_every_seed_file_into_the_given_database(db, capsys):
+    assert main(["seed", "--db-url", db.url]) == 0
+    expected = [f"seeded: {p.name}" for p in sorted(paths.SEED_DIR.glob("*.sql"))]
+    assert capsys.readouterr().out.splitlines() == expected

@@ -1,0 +1,210 @@
+"""`ugig-db migrate` itself, on scratch databases and scratch copies of the SQL layout."""
+
+from __future__ import annotations
+
+import threading
+from typing import Iterator
+
+import psycopg
+import pytest
+
+from scripts import migrate
+from scripts.cli import main
+from scripts.scratchdb import scratch_database
+from tests.support.layout import ScratchLayout
+
+ITEMS = """create table public.items (
+    id bigint generated always as identity primary key,
+    owner_id uuid not null references auth.users (id) on delete cascade,
+    title text not null
+);
+create index items_owner_id_idx on public.items (owner_id);
+"""
+ITEMS_POLICIES = """-- Everyone reads items; owners insert their own.
+alter table public.items enable row level security;
+grant select on public.items to anon, authenticated;
+grant insert on public.items to authenticated;
+create policy items_select_all on public.items for select to anon, authenticated using (true);
+create policy items_insert_own on public.items for insert to authenticated
+    with check (owner_id = (select auth.uid()));
+"""
+
+
+@pytest.fixture
+def empty_db(db_server: str) -> Iterator[str]:
+    with scratch_database(db_server, prefix="ugig_migrate") as url:
+        yield url
+
+
+@pytest.fixture
+def files(tmp_path) -> ScratchLayout:
+    scratch = ScratchLayout(tmp_path)
+    scratch.migration("20260101000000_items.sql", ITEMS)
+    scratch.functions("10_items.sql", """create or replace function public.item_count()
+returns bigint language sql stable security invoker set search_path = ''
+as $$ select count(*) from public.items $$;
+""")
+    scratch.policies("items.sql", ITEMS_POLICIES)
+    return scratch
+
+
+def run(url: str, files: ScratchLayout, **kwargs) -> tuple[migrate.Plan, list[str]]:
+    lines: list[str] = []
+    plan = migrate.migrate(url, layout=files.layout, out=lines.append, **kwargs)
+    return plan, lines
+
+
+def query(url: str, q: str, params=None) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(q, params).fetchall()
+
+
+def policies(url: str) -> list[str]:
+    return [r[0] for r in query(url, "select policyname from pg_policies where schemaname = 'public' order by 1")]
+
+
+def test_migrate_builds_an_empty_database_and_records_history(empty_db, files):
+    plan, lines = run(empty_db, files)
+    assert plan.bootstrap and [m.version for m in plan.pending] == ["20260101000000"]
+    assert query(empty_db, "select to_regclass('public.items') is not null") == [(True,)]
+    assert query(empty_db, "select public.item_count()") == [(0,)]
+    assert policies(empty_db) == ["items_insert_own", "items_select_all"]
+    assert query(empty_db, "select version, name from supabase_migrations.schema_migrations") == [
+        ("20260101000000", "items")
+    ]
+    statements = query(empty_db, "select statements from supabase_migrations.schema_migrations")[0][0]
+    assert len(statements) == 2 and statements[0].startswith("create table public.items")
+    assert any("20260101000000_items.sql" in line for line in lines)
+
+
+def test_second_run_is_a_no_op(empty_db, files):
+    run(empty_db, files)
+    before = query(empty_db, "select path, applied_at from supabase_migrations.ugig_files order by 1")
+    plan, lines = run(empty_db, files)
+    assert plan.empty
+    assert lines == ["nothing to do: the database is up to date"]
+    assert query(empty_db, "select path, applied_at from supabase_migrations.ugig_files order by 1") == before
+
+
+def test_edited_landed_migration_is_refused_naming_the_file(empty_db, files):
+    run(empty_db, files)
+    path = files.migration("20260101000000_items.sql", ITEMS + "alter table public.items add column x int;\n")
+    with pytest.raises(migrate.MigrateError, match=f"{path.as_posix()} was edited after it was applied"):
+        run(empty_db, files)
+
+
+def test_cli_exits_1_naming_the_edited_file(empty_db, capsys):
+    assert main(["migrate", "--db-url", empty_db]) == 0
+    with psycopg.connect(empty_db, autocommit=True) as conn:  # as if the file changed since
+        conn.execute("update supabase_migrations.ugig_checksums set sha256 = 'stale'")
+    capsys.readouterr()
+    assert main(["migrate", "--db-url", empty_db]) == 1
+    err = capsys.readouterr().err
+    assert "ugig-db migrate: supabase/migrations/" in err and "was edited after it was applied" in err
+
+
+def test_concurrent_runs_serialise_and_apply_each_migration_once(empty_db, files):
+    # A slow first migration keeps the lock held while the second run arrives.
+    files.migration("20251231000000_slow.sql", "select pg_sleep(0.5);\n")
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+    plans: list[migrate.Plan] = []
+
+    def worker() -> None:
+        start.wait()
+        try:
+            plans.append(run(empty_db, files)[0])
+        except BaseException as exc:  # reported below, with the other thread's outcome
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert sorted(len(p.pending) for p in plans) == [0, 2], "one run applies both, the other finds nothing"
+    assert query(empty_db, "select version, count(*) from supabase_migrations.schema_migrations group by 1 order by 1") == [
+        ("20251231000000", 1), ("20260101000000", 1)
+    ]
+
+
+def test_failing_file_rolls_everything_back_and_names_file_line_and_error(empty_db, files):
+    bad = files.migration("20260102000000_broken.sql", """-- a comment line
+create table public.fine (id int);
+
+alter table public.missing
+    add column x int;
+""")
+    with pytest.raises(migrate.MigrateError) as failure:
+        run(empty_db, files)
+    assert str(failure.value) == (
+        f'{bad.as_posix()}:4: relation "public.missing" does not exist (SQLSTATE 42P01)'
+    )
+    # Nothing survived: not the bootstrap, not the first migration, not the history.
+    assert query(empty_db, """select to_regclass('public.items'), to_regclass('public.fine'),
+                                     to_regnamespace('auth'), to_regnamespace('supabase_migrations')""") == [
+        (None, None, None, None)
+    ]
+
+
+def test_error_in_a_later_statement_line_points_into_the_statement(empty_db, files):
+    bad = files.functions("20_bad.sql", """create or replace function public.f()
+returns int language sql
+as $$ select 1 $$;
+
+select 1,
+    2,
+    no_such_column;
+""")
+    with pytest.raises(migrate.MigrateError, match=f"^{bad.as_posix()}:7: column \"no_such_column\" does not exist"):
+        run(empty_db, files)
+
+
+def test_policy_removed_from_its_file_disappears(empty_db, files):
+    run(empty_db, files)
+    files.policies("items.sql", ITEMS_POLICIES.split("create policy items_insert_own")[0])
+    run(empty_db, files)
+    assert policies(empty_db) == ["items_select_all"]
+
+
+def test_policies_of_a_deleted_policy_file_disappear(empty_db, files):
+    run(empty_db, files)
+    (files.layout.policies / "items.sql").unlink()
+    plan, lines = run(empty_db, files)
+    assert plan.removed_policy_files and any("policies removed" in line for line in lines)
+    assert policies(empty_db) == []
+    assert query(empty_db, "select count(*) from supabase_migrations.ugig_files where kind = 'policy'") == [(0,)]
+
+
+def test_changed_function_file_is_reapplied(empty_db, files):
+    run(empty_db, files)
+    files.functions("10_items.sql", """create or replace function public.item_count()
+returns bigint language sql stable security invoker set search_path = ''
+as $$ select count(*) + 100 from public.items $$;
+""")
+    plan, _ = run(empty_db, files)
+    assert [f.path.name for f in plan.functions] == ["10_items.sql"] and not plan.pending
+    assert query(empty_db, "select public.item_count()") == [(100,)]
+
+
+def test_dry_run_prints_the_plan_and_changes_nothing(empty_db, files):
+    plan, lines = run(empty_db, files, dry_run=True)
+    assert lines[0].startswith("bootstrap:")
+    assert any(line.endswith("20260101000000_items.sql") for line in lines)
+    assert any(line.endswith("10_items.sql") for line in lines)
+    assert query(empty_db, "select to_regnamespace('auth'), to_regnamespace('supabase_migrations')") == [(None, None)]
+
+
+def test_cli_dry_run_prints_the_plan(empty_db, capsys):
+    assert main(["migrate", "--db-url", empty_db, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "bootstrap:" in out and "migration: supabase/migrations/20261124000000_foundation.sql" in out
+    assert query(empty_db, "select to_regnamespace('supabase_migrations')") == [(None,)]
+
+
+def test_migration_older_than_the_newest_applied_is_refused(empty_db, files):
+    run(empty_db, files)
+    late = files.migration("20250101000000_late.sql", "select 1;\n")
+    with pytest.raises(migrate.MigrateError, match=f"{late.as_posix()} is older than the newest applied"):
+        run(empty_db, files)
