@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from scripts import dburl, lint, localdb, migrate, reset, seed
+import psycopg
+
+from scripts import dburl, lint, localdb, migrate, reset, seed, sqlfiles, status
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
@@ -17,6 +19,19 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
 def _cmd_reset(args: argparse.Namespace) -> int:
     reset.reset(args.db_url or localdb.start())
     return 0
+
+
+def _shadow_server(target: str) -> str:
+    """Where `status` builds its shadow database: the local cluster, else the target's server."""
+    try:
+        return localdb.start()
+    except localdb.LocalDbError:
+        return target
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    target = dburl.resolve(args.db_url)
+    return status.run(target, _shadow_server(target))
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
@@ -61,6 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
     p.set_defaults(func=_cmd_migrate)
 
+    p = sub.add_parser(
+        "status",
+        help="pending migrations, changed files, and drift from supabase/ "
+             "(exit 0 clean, 2 pending work, 3 drift)",
+    )
+    p.add_argument("--db-url", help="target database (default: SUPABASE_DB_URL, else local)")
+    p.set_defaults(func=_cmd_status)
+
     p = sub.add_parser("reset", help="recreate the local database and migrate it (local only)")
     p.add_argument("--db-url", help="a local database URL (default: the local cluster)")
     p.set_defaults(func=_cmd_reset)
@@ -86,7 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (migrate.MigrateError, localdb.LocalDbError, reset.ResetError) as exc:
+    except (
+        migrate.MigrateError, sqlfiles.SqlFileError, localdb.LocalDbError, reset.ResetError,
+        psycopg.OperationalError,  # cannot connect: the message says why, no traceback needed
+    ) as exc:
         print(f"ugig-db {args.command}: {exc}", file=sys.stderr)
         return 1
 

@@ -67,6 +67,8 @@ class Plan:
     # Tables whose existing policies are dropped before the policy files run.
     policy_tables: list[str] = field(default_factory=list)
     removed_policy_files: list[str] = field(default_factory=list)
+    # Function and policy files that are new or whose content differs from what was applied.
+    changed_files: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -150,6 +152,9 @@ def make_plan(conn: psycopg.Connection, layout: Layout = Layout()) -> Plan:
             )
 
     migrated = bool(plan.pending) or plan.bootstrap
+    plan.changed_files = [
+        f.rel for f in functions + policies if files.get(f.rel, ("", "", []))[1] != f.sha256
+    ]
     plan.functions = [
         f for f in functions if migrated or files.get(f.rel, ("", "", []))[1] != f.sha256
     ]
