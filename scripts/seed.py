@@ -1,17 +1,68 @@
-"""`ugig-db seed`: load the demo data in seed/ (idempotent)."""
+"""`ugig-db seed`: load the demo marketplace in seed/ (idempotent), or generate one at scale.
+
+Demo: the users of seed/users.json are created in Auth (directly in `auth.users` locally, through
+the Auth admin API when a Supabase URL and service key are given), then they fill in their
+profiles, and seed/*.sql builds the marketplace in one transaction. Every row has a fixed id and
+is inserted only when missing, so loading twice changes nothing.
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Callable
+
 import psycopg
 
-from scripts import paths, sqlfiles
+from scripts import paths, seed_users, sqlfiles
 
 
-def run(db_url: str) -> list[str]:
-    """Apply seed/*.sql in order in one transaction; returns the files applied."""
+def _remote_auth() -> tuple[str, str] | None:
+    url = os.environ.get("SUPABASE_URL") or os.environ.get("NEXT_PUBLIC_SUPABASE_URL")
+    key = os.environ.get("SUPABASE_SERVICE_ROLE_KEY")
+    return (url, key) if url and key else None
+
+
+def run(
+    db_url: str,
+    scale: float | None = None,
+    *,
+    remote_auth: tuple[str, str] | None = None,
+    out: Callable[[str], None] = print,
+) -> list[str]:
+    """Load the demo (or, with `scale`, generate a marketplace of that size); returns what ran.
+
+    `remote_auth` is (supabase_url, service_role_key); by default SUPABASE_URL (or
+    NEXT_PUBLIC_SUPABASE_URL) and SUPABASE_SERVICE_ROLE_KEY, else users are written locally.
+    """
+    if scale is not None:
+        from scripts import scale_seed
+
+        return scale_seed.generate(db_url, scale, out=out)
+    remote_auth = remote_auth or _remote_auth()
+    password, users = seed_users.load()
     files = sorted(paths.SEED_DIR.glob("*.sql"))
-    with psycopg.connect(db_url, autocommit=True) as conn, conn.transaction():
-        for path in files:
-            for stmt in sqlfiles.SqlFile(path, "seed").statements:
-                conn.execute(stmt.text.encode(), prepare=False)
-    return [p.name for p in files]
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        if remote_auth:
+            # Auth commits each user itself; the rest waits until all of them exist.
+            seed_users.create_remote(*remote_auth, seed_users.missing(conn, users), password)
+        with conn.transaction():
+            if not remote_auth:
+                seed_users.create_local(conn, seed_users.missing(conn, users), password)
+            seed_users.fill_profiles(conn, users)
+            for path in files:
+                _run_file(conn, path)
+    return [paths.SEED_DIR.joinpath("users.json").name, *(p.name for p in files)]
+
+
+def _run_file(conn: psycopg.Connection, path: Path) -> None:
+    for stmt in sqlfiles.SqlFile(path, "seed").statements:
+        conn.execute(stmt.text.encode(), prepare=False)
+
+
+def demo_logins(count: int = 4) -> list[tuple[str, str, str]]:
+    """(email, password, who) for a few demo users worth signing in as."""
+    password, users = seed_users.load()
+    picks = [u for u in users if u.role == "poster"][:2] + [u for u in users if u.role == "freelancer"][:2]
+    picks = picks[:count]
+    return [(u.email, password, f"{u.role}, {u.account_type}{', pro' if u.pro else ''}") for u in picks]

@@ -7,10 +7,7 @@ message, and since the whole transaction rolled back, nothing it did was written
 
 from __future__ import annotations
 
-import json
 import re
-import time
-import uuid
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -18,39 +15,9 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-JWT_LIFETIME = 3600
+from scripts.pgrest import anon_claims, begin_request, service_claims, user_claims
 
-
-def anon_claims() -> dict[str, Any]:
-    now = int(time.time())
-    return {"iss": "supabase", "ref": "local", "role": "anon", "iat": now, "exp": now + JWT_LIFETIME}
-
-
-def service_claims() -> dict[str, Any]:
-    now = int(time.time())
-    return {"iss": "supabase", "ref": "local", "role": "service_role", "iat": now, "exp": now + JWT_LIFETIME}
-
-
-def user_claims(user_id: str, email: str, user_metadata: dict[str, Any] | None = None,
-                *, is_anonymous: bool = False) -> dict[str, Any]:
-    """The full claim set Supabase Auth puts in a user's access token."""
-    now = int(time.time())
-    return {
-        "iss": "http://127.0.0.1:54321/auth/v1",
-        "sub": user_id,
-        "aud": "authenticated",
-        "exp": now + JWT_LIFETIME,
-        "iat": now,
-        "email": email,
-        "phone": "",
-        "app_metadata": {"provider": "email", "providers": ["email"]},
-        "user_metadata": user_metadata or {},
-        "role": "authenticated",
-        "aal": "aal1",
-        "amr": [{"method": "password", "timestamp": now}],
-        "session_id": str(uuid.uuid4()),
-        "is_anonymous": is_anonymous,
-    }
+__all__ = ["Caller", "anon_claims", "service_claims", "user_claims"]
 
 
 @dataclass
@@ -65,14 +32,7 @@ class Caller:
     def sql(self, query: str | sql.Composable, params: Sequence[Any] | dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run one request in its own transaction and return its rows (empty for no rows)."""
         with self.conn.transaction():
-            self.conn.execute(sql.SQL("set local role {}").format(sql.Identifier(self.role)))
-            self.conn.execute("select set_config('search_path', 'public, extensions', true)")
-            self.conn.execute(
-                "select set_config('request.jwt.claims', %s, true), set_config('request.method', 'POST', true)",
-                (json.dumps(self.claims),),
-            )
-            for key, value in self.settings.items():
-                self.conn.execute("select set_config(%s, %s, true)", (key, value))
+            begin_request(self.conn, self.role, self.claims, self.settings)
             with self.conn.cursor(row_factory=dict_row) as cur:
                 cur.execute(query, params)
                 return cur.fetchall() if cur.description else []
