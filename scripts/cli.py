@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("seed", help="load the demo data in seed/ (idempotent)")
     p.add_argument("--db-url", help="target database (default: SUPABASE_DB_URL, else local)")
-    p.add_argument("--scale", type=int, help="size multiplier for the bench data set")
+    p.add_argument("--scale", type=float, help="size of the generated marketplace (1 = 200k users, 1M gigs; 0.01 for a quick one)")
     p.set_defaults(func=_cmd_seed)
 
     p = sub.add_parser("db", help="the embedded local PostgreSQL cluster")

@@ -23,7 +23,7 @@ def main() -> int:
     migrate.migrate(db_url)
     from scripts import seed
 
-    seed.run(db_url)
+    seed.run(db_url, remote_auth=None)  # the local stack has no Auth server: users go in directly
     port = int(os.environ.get("PORT") or _free_port())
     secret = os.environ.get("SUPABASE_JWT_SECRET", keys.LOCAL_JWT_SECRET)
     env = {
@@ -39,7 +39,9 @@ def main() -> int:
         f"        API URL: http://127.0.0.1:54321  (placeholder: run PostgREST/Supabase for the REST API)\n"
         f"     JWT secret: {secret}\n"
         f"       anon key: {keys.api_key('anon', secret)}\n"
-        f"service_role key: {keys.api_key('service_role', secret)}\n",
+        f"service_role key: {keys.api_key('service_role', secret)}\n"
+        "\n    Demo logins:\n"
+        + "".join(f"      {email}  {password}  ({who})\n" for email, password, who in seed.demo_logins()),
         flush=True,
     )
     from webhook_service import create_app

@@ -27,19 +27,21 @@ def run(
     db_url: str,
     scale: float | None = None,
     *,
-    remote_auth: tuple[str, str] | None = None,
+    remote_auth: tuple[str, str] | None | str = "env",
     out: Callable[[str], None] = print,
 ) -> list[str]:
     """Load the demo (or, with `scale`, generate a marketplace of that size); returns what ran.
 
-    `remote_auth` is (supabase_url, service_role_key); by default SUPABASE_URL (or
-    NEXT_PUBLIC_SUPABASE_URL) and SUPABASE_SERVICE_ROLE_KEY, else users are written locally.
+    `remote_auth` is (supabase_url, service_role_key), or None to write users locally; by
+    default ("env") SUPABASE_URL (or NEXT_PUBLIC_SUPABASE_URL) with SUPABASE_SERVICE_ROLE_KEY
+    when both are set.
     """
     if scale is not None:
         from scripts import scale_seed
 
         return scale_seed.generate(db_url, scale, out=out)
-    remote_auth = remote_auth or _remote_auth()
+    if remote_auth == "env":
+        remote_auth = _remote_auth()
     password, users = seed_users.load()
     files = sorted(paths.SEED_DIR.glob("*.sql"))
     with psycopg.connect(db_url, autocommit=True) as conn:
@@ -63,6 +65,7 @@ def _run_file(conn: psycopg.Connection, path: Path) -> None:
 def demo_logins(count: int = 4) -> list[tuple[str, str, str]]:
     """(email, password, who) for a few demo users worth signing in as."""
     password, users = seed_users.load()
-    picks = [u for u in users if u.role == "poster"][:2] + [u for u in users if u.role == "freelancer"][:2]
-    picks = picks[:count]
+    kinds = [("poster", True, "human"), ("poster", False, "human"), ("freelancer", False, "human"),
+             ("freelancer", False, "agent")]
+    picks = [next(u for u in users if (u.role, u.pro, u.account_type) == kind) for kind in kinds][:count]
     return [(u.email, password, f"{u.role}, {u.account_type}{', pro' if u.pro else ''}") for u in picks]

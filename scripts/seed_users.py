@@ -103,7 +103,7 @@ def fill_profiles(conn: psycopg.Connection, users: list[DemoUser]) -> None:
         conn.execute(
             """update public.subscriptions
                set plan = 'pro', status = 'active', price_id = 'price_demo_pro',
-                   stripe_customer_id = 'cus_demo_' || left(replace(user_id::text, '-', ''), 12),
+                   stripe_customer_id = 'cus_demo_' || right(replace(user_id::text, '-', ''), 12),
                    current_period_start = date_trunc('month', now()),
                    current_period_end = date_trunc('month', now()) + interval '1 month'
                where user_id = any(%s::uuid[]) and plan <> 'pro'""",
