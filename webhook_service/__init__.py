@@ -14,12 +14,19 @@ from webhook_service import auth, config, db, health, logs
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    """Application factory: settings from the environment, then `overrides` (tests)."""
+    """Application factory: settings from the environment, then `overrides` (tests).
+
+    From the environment alone every web feature is served (and must be configured) unless
+    UGIG_FEATURES narrows them; with overrides, the features those settings configure.
+    """
     app = Flask(__name__)
     app.config.from_mapping(config.from_env())
     if overrides:
         app.config.from_mapping(overrides)
-    config.validate(app.config)
+    default = config.configured_features(app.config, config.WEB_FEATURES) if overrides else config.WEB_FEATURES
+    features = config.enabled_features(app.config, default)
+    config.validate(app.config, features)
+    app.config["FEATURES"] = features
     logs.init_app(app)
     db.init_app(app)
     auth.init_app(app)

@@ -1,43 +1,106 @@
-"""JSON logs, one object per line, each carrying the request id."""
+"""JSON logs, one object per line, each carrying the request id, with secrets scrubbed.
+
+The request id lives in a context variable so that the web service (one per HTTP request) and the
+e-mail worker (one per batch) tag every line the same way, whichever logger wrote it.
+"""
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
+import re
 import sys
 import time
 import uuid
+from typing import Any, Iterable, Mapping, TextIO
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, request
+
+from webhook_service.config import SECRET_KEYS
+
+request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+
+# Shapes of credentials that must never be written, whatever their source: JWTs, bearer headers,
+# Stripe and Resend keys, webhook secrets, PEM keys, passwords inside connection URLs.
+PATTERNS = [
+    (re.compile(r"eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*"), "[redacted-jwt]"),
+    (re.compile(r"(?i)(bearer\s+)[^\s\"',]+"), r"\1[redacted]"),
+    (re.compile(r"\b(?:sk|rk|pk)_(?:live|test)_\w+"), "[redacted-key]"),
+    (re.compile(r"\bwhsec_\w+"), "[redacted-key]"),
+    (re.compile(r"\bre_\w{8,}"), "[redacted-key]"),
+    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
+     "[redacted-private-key]"),
+    (re.compile(r"((?:postgres(?:ql)?|https?)://[^:/@\s\"]+:)[^@\s\"]+@"), r"\1[redacted]@"),
+]
+
+
+class Redactor:
+    """Removes configured secret values and anything shaped like a credential from a line."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        values = {s for s in secrets if s and len(s) >= 6}
+        # A secret may appear JSON-escaped (PEM keys contain newlines).
+        values |= {json.dumps(s)[1:-1] for s in values}
+        self.secrets = sorted(values, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "[redacted]")
+        for pattern, replacement in PATTERNS:
+            text = pattern.sub(replacement, text)
+        return text
+
+
+def secrets_of(settings: Mapping[str, Any]) -> list[str]:
+    return [str(settings[k]) for k in SECRET_KEYS if settings.get(k)]
 
 
 class JsonFormatter(logging.Formatter):
+    def __init__(self, redact: Redactor | None = None) -> None:
+        super().__init__()
+        self.redact = redact or Redactor()
+
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
+        entry: dict[str, Any] = {
             "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),
+            "request_id": request_id.get(),
         }
-        if has_request_context():
-            entry["request_id"] = g.get("request_id")
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+        return self.redact(json.dumps(entry, default=str))
+
+
+def configure(settings: Mapping[str, Any], stream: TextIO | None = None) -> logging.Handler:
+    """Send every logger's records through one JSON handler on stdout (Railway collects it)."""
+    handler = logging.StreamHandler(stream or sys.stdout)
+    handler.setFormatter(JsonFormatter(Redactor(secrets_of(settings))))
+    handler.set_name("ugig-json")
+    root = logging.getLogger()
+    root.handlers[:] = [h for h in root.handlers if h.get_name() != "ugig-json"] + [handler]
+    root.setLevel(str(settings.get("LOG_LEVEL", "INFO")).upper())
+    return handler
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
 
 
 def init_app(app: Flask) -> None:
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(JsonFormatter())
+    handler = configure(app.config)
     app.logger.handlers[:] = [handler]
-    app.logger.setLevel(logging.INFO)
+    app.logger.setLevel(logging.getLogger().level)
     app.logger.propagate = False
 
     @app.before_request
     def _assign_request_id() -> None:
         incoming = request.headers.get("X-Request-Id", "")
-        g.request_id = incoming if 0 < len(incoming) <= 128 else uuid.uuid4().hex
+        g.request_id = incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else new_id()
+        g.request_id_token = request_id.set(g.request_id)
         g.started = time.perf_counter()
 
     @app.after_request
@@ -47,9 +110,15 @@ def init_app(app: Flask) -> None:
             "request",
             extra={"fields": {
                 "method": request.method,
-                "path": request.path,
+                "path": request.path,  # never the query string: it may carry tokens
                 "status": response.status_code,
                 "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
             }},
         )
         return response
+
+    @app.teardown_request
+    def _forget_request_id(_exc: BaseException | None) -> None:
+        token = g.pop("request_id_token", None)
+        if token is not None:
+            request_id.reset(token)
