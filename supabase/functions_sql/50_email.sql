@@ -1,0 +1,171 @@
+/**
+ * E-mail delivery: the worker's claim and completion of private.email_outbox rows, and the
+ * welcome e-mail when a user confirms their address.
+ *
+ * The worker (webhook_service/email/) calls claim_emails in its own short transaction and commits
+ * before calling Resend, so a lease is visible to every other worker while the e-mail is in
+ * flight; rows are claimed with `for update skip locked`, so any number of workers drain the
+ * outbox without waiting on each other. A worker that dies leaves its rows 'sending' with a lease
+ * that expires: the next claim takes them again, and Resend's Idempotency-Key (the outbox id)
+ * makes the second send return the first one's message instead of a duplicate.
+ */
+
+/** Section - Claim */
+create or replace function private.claim_emails(
+    p_limit integer,
+    p_lease interval,
+    p_max_attempts integer default 10,
+    p_worker text default null
+)
+returns table (
+    id uuid,
+    claim_token uuid,
+    user_id uuid,
+    kind text,
+    payload jsonb,
+    attempts integer,
+    email text,
+    username text,
+    full_name text
+)
+language plpgsql
+security definer
+-- Reads recipients' addresses in auth.users, which the service role cannot read on hosted Supabase.
+set search_path = ''
+as $$
+declare
+    v_token uuid := gen_random_uuid();
+begin
+    if p_limit is null or p_limit < 1 or p_limit > 1000 then
+        raise exception using errcode = '22023', message = 'claim_emails: limit must be between 1 and 1000';
+    end if;
+    if p_lease is null or p_lease < interval '1 second' then
+        raise exception using errcode = '22023', message = 'claim_emails: lease must be at least one second';
+    end if;
+
+    return query
+    with due as (
+        -- Pending rows whose time has come, and 'sending' rows whose lease expired (dead worker).
+        select
+            o.id,
+            case
+                when o.attempts >= p_max_attempts then 'failed'
+                when u.id is null or u.deleted_at is not null then 'skipped'
+                when coalesce(u.email, '') = '' then 'skipped'
+                when u.banned_until > now() then 'skipped'
+                when not private.email_allowed(o.user_id, o.kind) then 'skipped'
+                else 'sending'
+            end as verdict,
+            case
+                when o.attempts >= p_max_attempts
+                    then pg_catalog.format('gave up after %s attempts', o.attempts)
+                when u.id is null or u.deleted_at is not null then 'recipient deleted'
+                when coalesce(u.email, '') = '' then 'recipient has no e-mail address'
+                when u.banned_until > now() then 'recipient is banned'
+                when not private.email_allowed(o.user_id, o.kind) then 'recipient turned this e-mail off'
+            end as reason,
+            u.email::text as email
+        from private.email_outbox as o
+        left join auth.users as u on o.user_id = u.id
+        where o.status in ('pending', 'sending') and o.next_attempt_at <= now()
+        order by o.next_attempt_at
+        limit p_limit
+        for update of o skip locked
+    ),
+
+    claimed as (
+        update private.email_outbox as o
+        set
+            status = due.verdict,
+            attempts = o.attempts + (due.verdict = 'sending')::integer,
+            claim_token = case when due.verdict = 'sending' then v_token end,
+            claimed_by = case when due.verdict = 'sending' then p_worker else o.claimed_by end,
+            locked_until = case when due.verdict = 'sending' then now() + p_lease end,
+            next_attempt_at = case when due.verdict = 'sending' then now() + p_lease else o.next_attempt_at end,
+            last_error = coalesce(due.reason, o.last_error)
+        from due
+        where o.id = due.id
+        returning o.id, o.user_id, o.kind, o.payload, o.attempts, o.status, due.email
+    )
+
+    select c.id, v_token, c.user_id, c.kind, c.payload, c.attempts, c.email, p.username, p.full_name
+    from claimed as c
+    left join public.profiles as p on c.user_id = p.id
+    where c.status = 'sending';
+end
+$$;
+revoke execute on function private.claim_emails(integer, interval, integer, text) from public, anon, authenticated;
+grant execute on function private.claim_emails(integer, interval, integer, text) to service_role;
+
+/** Section - Completion */
+-- p_results: [{"id", "outcome": "sent"|"retry"|"failed", "provider_message_id", "error",
+-- "retry_in" (seconds)}]. Rows whose lease was taken over by another claim are left alone.
+create or replace function private.complete_emails(p_claim_token uuid, p_results jsonb)
+returns integer
+language plpgsql
+security definer
+-- Writes the private outbox for the service role, the same owner as claim_emails.
+set search_path = ''
+as $$
+declare
+    v_count integer;
+begin
+    if pg_catalog.jsonb_typeof(p_results) is distinct from 'array' then
+        raise exception using errcode = '22023', message = 'complete_emails: results must be a JSON array';
+    end if;
+    if exists (
+        select 1 from pg_catalog.jsonb_array_elements(p_results) as r (value)
+        where r.value ->> 'outcome' is null or r.value ->> 'outcome' not in ('sent', 'retry', 'failed')
+    ) then
+        raise exception using errcode = '22023', message = 'complete_emails: outcome must be sent, retry or failed';
+    end if;
+
+    update private.email_outbox as o
+    set
+        status = case r.outcome when 'sent' then 'sent' when 'failed' then 'failed' else 'pending' end,
+        provider_message_id = coalesce(r.provider_message_id, o.provider_message_id),
+        sent_at = case when r.outcome = 'sent' then now() else o.sent_at end,
+        last_error = case when r.outcome = 'sent' then o.last_error else left(r.error, 1000) end,
+        next_attempt_at = case
+            when r.outcome = 'retry' then now() + pg_catalog.make_interval(secs => greatest(coalesce(r.retry_in, 0), 0))
+            else o.next_attempt_at
+        end,
+        locked_until = null,
+        claim_token = null
+    from pg_catalog.jsonb_to_recordset(p_results) as r (
+        id uuid, outcome text, provider_message_id text, error text, retry_in double precision
+    )
+    where o.id = r.id and o.claim_token = p_claim_token and o.status = 'sending';
+    get diagnostics v_count = row_count;
+    return v_count;
+end
+$$;
+revoke execute on function private.complete_emails(uuid, jsonb) from public, anon, authenticated;
+grant execute on function private.complete_emails(uuid, jsonb) to service_role;
+
+/** Section - Welcome e-mail */
+create or replace function private.handle_email_confirmed()
+returns trigger
+language plpgsql
+security definer
+-- Runs as Supabase Auth's role, which may not write the private outbox.
+set search_path = ''
+as $$
+begin
+    if not exists (
+        select 1 from private.email_outbox as o
+        where o.throttle_key = 'welcome:' || new.id::text
+    ) then
+        perform private.enqueue_email(new.id, 'welcome', '{}'::jsonb, 'welcome:' || new.id::text);
+    end if;
+    return new;
+end
+$$;
+revoke execute on function private.handle_email_confirmed() from public, anon, authenticated;
+
+drop trigger if exists on_auth_user_email_confirmed on auth.users;
+create trigger on_auth_user_email_confirmed
+after update of email_confirmed_at on auth.users
+for each row
+when (old.email_confirmed_at is null and new.email_confirmed_at is not null)
+execute function private.handle_email_confirmed();

@@ -1,0 +1,63 @@
+"""Claiming and completing outbox rows: thin calls to the SQL functions that own the rules."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Iterable
+
+import psycopg
+from psycopg.rows import dict_row
+
+from webhook_service.email.render import Recipient
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: str
+    claim_token: str
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    recipient: Recipient
+
+
+@dataclass(frozen=True)
+class Result:
+    id: str
+    outcome: str  # sent | retry | failed
+    provider_message_id: str | None = None
+    error: str | None = None
+    retry_in: float | None = None
+
+
+def claim(conn: psycopg.Connection, *, limit: int, lease_seconds: float, max_attempts: int,
+          worker: str) -> list[Claimed]:
+    """Claim up to `limit` due rows in one committed transaction (conn is in autocommit)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(
+            "select * from private.claim_emails(%s, %s, %s, %s)",
+            (limit, timedelta(seconds=lease_seconds), max_attempts, worker),
+        )
+        rows = cur.fetchall()
+    return [
+        Claimed(
+            id=str(r["id"]),
+            claim_token=str(r["claim_token"]),
+            kind=r["kind"],
+            payload=r["payload"] or {},
+            attempts=r["attempts"],
+            recipient=Recipient(email=r["email"], username=r["username"], full_name=r["full_name"]),
+        )
+        for r in rows
+    ]
+
+
+def complete(conn: psycopg.Connection, claim_token: str, results: Iterable[Result]) -> int:
+    """Record outcomes; returns how many rows this claim still held."""
+    body = [{k: v for k, v in r.__dict__.items() if v is not None} for r in results]
+    if not body:
+        return 0
+    row = conn.execute("select private.complete_emails(%s, %s::jsonb)", (claim_token, json.dumps(body))).fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,216 @@
+"""`ugig-email-worker`: drains private.email_outbox through Resend; run any number in parallel.
+
+Each round claims a batch (committed at once: the lease is visible to every other worker before
+any e-mail leaves), renders and sends its messages on a few threads, then records every outcome
+in one call. A worker killed mid-batch loses nothing: its lease expires, another worker claims
+the rows and sends them again with the same Idempotency-Key, which Resend answers with the first
+send's result instead of a second e-mail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import random
+import signal
+import socket
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import psycopg
+
+from webhook_service import config, logs
+from webhook_service.email import outbox, resend_api
+from webhook_service.email.outbox import Claimed, Result
+from webhook_service.email.render import Renderer, UnknownKind
+
+log = logging.getLogger("ugig.email")
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str
+    app_url: str
+    sender: str
+    reply_to: str | None = None
+    batch_size: int = 50
+    concurrency: int = 4
+    rate_limit: float = 2.0  # sends per second per worker; 0 = unlimited
+    lease_seconds: float = 120.0
+    max_attempts: int = 10
+    retry_base_seconds: float = 30.0
+    retry_cap_seconds: float = 6 * 3600.0
+    poll_seconds: float = 2.0
+
+    @classmethod
+    def from_config(cls, cfg: Mapping[str, Any]) -> "Settings":
+        def num(key: str, default: float) -> float:
+            return float(cfg[key]) if cfg.get(key) not in (None, "") else default
+
+        return cls(
+            db_url=cfg["DB_URL"],
+            app_url=cfg["APP_URL"],
+            sender=cfg["EMAIL_FROM"],
+            reply_to=cfg.get("EMAIL_REPLY_TO") or None,
+            batch_size=int(num("EMAIL_BATCH_SIZE", cls.batch_size)),
+            concurrency=max(1, int(num("EMAIL_CONCURRENCY", cls.concurrency))),
+            rate_limit=num("EMAIL_RATE_LIMIT", cls.rate_limit),
+            lease_seconds=num("EMAIL_LEASE_SECONDS", cls.lease_seconds),
+            max_attempts=int(num("EMAIL_MAX_ATTEMPTS", cls.max_attempts)),
+            retry_base_seconds=num("EMAIL_RETRY_BASE_SECONDS", cls.retry_base_seconds),
+            poll_seconds=num("EMAIL_POLL_SECONDS", cls.poll_seconds),
+        )
+
+    @property
+    def claim_size(self) -> int:
+        """A rate-limited worker claims no more than it can send within half its lease."""
+        if self.rate_limit <= 0:
+            return self.batch_size
+        return max(1, min(self.batch_size, int(self.rate_limit * self.lease_seconds / 2)))
+
+
+class RateLimiter:
+    """Evenly spaced sends across this process's threads (Resend limits requests per second)."""
+
+    def __init__(self, per_second: float) -> None:
+        self.interval = 1.0 / per_second if per_second > 0 else 0.0
+        self.next_slot = time.monotonic()
+        self.lock = threading.Lock()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        with self.lock:
+            now = time.monotonic()
+            slot = max(now, self.next_slot)
+            self.next_slot = slot + self.interval
+        if slot > now:
+            time.sleep(slot - now)
+
+
+def backoff_seconds(attempt: int, base: float, cap: float) -> float:
+    """Exponential backoff with ±20 % jitter, so failed rows do not come back in lockstep."""
+    return min(cap, base * 2 ** max(0, attempt - 1)) * random.uniform(0.8, 1.2)
+
+
+class Worker:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.renderer = Renderer(settings.app_url)
+        self.limiter = RateLimiter(settings.rate_limit)
+        self.name = f"{socket.gethostname()}:{os.getpid()}:{logs.new_id()[:6]}"
+        self.conn: psycopg.Connection | None = None
+        self.pool = ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="email-send")
+
+    def connection(self) -> psycopg.Connection:
+        if self.conn is None or self.conn.closed:
+            # Autocommit: each SQL call is its own transaction, so a claim is committed before
+            # sending; no prepared statements, for Supabase's transaction-mode pooler.
+            self.conn = psycopg.connect(self.settings.db_url, autocommit=True, prepare_threshold=None)
+        return self.conn
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        if self.conn is not None:
+            self.conn.close()
+
+    def deliver(self, row: Claimed) -> Result:
+        try:
+            message = self.renderer.render(row.kind, row.payload, row.recipient)
+        except UnknownKind as exc:
+            return Result(row.id, "failed", error=str(exc))
+        self.limiter.wait()
+        outcome = resend_api.send(message, self.settings.sender, row.id, self.settings.reply_to)
+        if outcome.status == "retry" and row.attempts >= self.settings.max_attempts:
+            return Result(row.id, "failed", error=f"gave up after {row.attempts} attempts: {outcome.error}")
+        if outcome.status == "retry":
+            delay = outcome.retry_after
+            if delay is None:
+                delay = backoff_seconds(row.attempts, self.settings.retry_base_seconds, self.settings.retry_cap_seconds)
+            return Result(row.id, "retry", error=outcome.error, retry_in=round(delay, 3))
+        return Result(row.id, outcome.status, provider_message_id=outcome.provider_message_id, error=outcome.error)
+
+    def run_once(self) -> int:
+        """Claim, send and record one batch; returns how many rows were claimed."""
+        s = self.settings
+        rows = outbox.claim(self.connection(), limit=s.claim_size, lease_seconds=s.lease_seconds,
+                            max_attempts=s.max_attempts, worker=self.name)
+        if not rows:
+            return 0
+        token = logs.request_id.set(rows[0].claim_token.replace("-", ""))
+        try:
+            results = list(self.pool.map(self.deliver, rows))
+            recorded = outbox.complete(self.connection(), rows[0].claim_token, results)
+            counts = {k: sum(r.outcome == k for r in results) for k in ("sent", "retry", "failed")}
+            for r in results:
+                if r.outcome != "sent":
+                    log.warning("e-mail not sent", extra={"fields": {
+                        "outbox_id": r.id, "outcome": r.outcome, "error": r.error, "retry_in": r.retry_in}})
+            log.info("batch", extra={"fields": {"claimed": len(rows), "recorded": recorded, **counts}})
+        finally:
+            logs.request_id.reset(token)
+        return len(rows)
+
+    def run(self, stop: threading.Event, *, drain: bool = False) -> None:
+        """Loop until `stop` is set (or, with drain, until nothing is due)."""
+        while not stop.is_set():
+            try:
+                claimed = self.run_once()
+            except psycopg.OperationalError as exc:
+                log.error("database unavailable", extra={"fields": {"error": type(exc).__name__}})
+                if self.conn is not None:
+                    self.conn.close()
+                claimed = 0
+                if drain:
+                    raise
+            if claimed == 0:
+                if drain:
+                    return
+                stop.wait(self.settings.poll_seconds)
+
+
+def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ugig-email-worker", description=__doc__.splitlines()[0])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true", help="send one batch and exit")
+    mode.add_argument("--drain", action="store_true", help="send until nothing is due, then exit")
+    args = parser.parse_args(argv)
+
+    cfg = config.from_env(environ)
+    try:
+        config.validate(cfg, ["email"])
+    except config.ConfigError as exc:
+        print(f"ugig-email-worker: {exc}", file=sys.stderr)
+        return 2
+    logs.configure(cfg)
+    resend_api.configure(cfg["RESEND_API_KEY"], cfg.get("RESEND_API_URL"))
+    worker = Worker(Settings.from_config(cfg))
+    stop = threading.Event()
+    _stop_on_signals(stop)
+    log.info("email worker started", extra={"fields": {"worker": worker.name}})
+    try:
+        if args.once:
+            worker.run_once()
+        else:
+            worker.run(stop, drain=args.drain)
+    finally:
+        worker.close()
+    log.info("email worker stopped")
+    return 0
+
+
+def _stop_on_signals(stop: threading.Event) -> None:
+    """Railway sends SIGTERM on redeploy: finish the batch in flight, then exit."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # signal handlers can only be installed from the main thread
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
