@@ -30,6 +30,10 @@ def main() -> int:
         "SUPABASE_DB_URL": db_url,
         "SUPABASE_JWT_SECRET": secret,
         "NEXT_PUBLIC_APP_URL": os.environ.get("NEXT_PUBLIC_APP_URL", "http://localhost:3000"),
+        # Self-hosted Jitsi mode with a local secret (docker-jitsi-meet's JWT settings accept it).
+        "NEXT_PUBLIC_JITSI_DOMAIN": "localhost:8443",
+        "JITSI_APP_ID": "ugig-local",
+        "JITSI_APP_SECRET": "local-jitsi-secret-not-for-production",
     }
     os.environ.update({k: v for k, v in env.items() if k not in os.environ})
     print(

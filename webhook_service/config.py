@@ -99,12 +99,12 @@ def env_name(key: str) -> str:
 
 
 def enabled_features(settings: Mapping[str, Any], default: Iterable[str]) -> tuple[str, ...]:
-    """`FEATURES` when given (a list or a comma-separated string), else `default`."""
+    """`FEATURES` when given (a list, a comma-separated string, or "none"), else `default`."""
     chosen = settings.get("FEATURES")
     if chosen is None:
         return tuple(default)
     names = chosen.split(",") if isinstance(chosen, str) else list(chosen)
-    names = [n.strip() for n in names if n.strip()]
+    names = [n.strip() for n in names if n.strip() and n.strip() != "none"]
     unknown = [n for n in names if n not in FEATURES]
     if unknown:
         raise ConfigError(f"UGIG_FEATURES names unknown feature(s): {', '.join(unknown)}")

@@ -1,0 +1,66 @@
+"""Configuration is validated at start: every missing variable is named, per feature."""
+
+import pytest
+
+from webhook_service import create_app
+from webhook_service.config import ConfigError
+from webhook_service.logs import Redactor
+
+DB = {"SUPABASE_DB_URL": "postgresql://nobody@127.0.0.1:1/none"}
+
+
+def start_from_env(monkeypatch, env):
+    for name in ("SUPABASE_DB_URL", "SUPABASE_JWT_SECRET", "SUPABASE_JWKS_URL", "NEXT_PUBLIC_JITSI_DOMAIN",
+                 "JITSI_APP_ID", "JITSI_APP_SECRET", "JAAS_APP_ID", "JAAS_KEY_ID", "JAAS_PRIVATE_KEY",
+                 "UGIG_FEATURES"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return create_app()
+
+
+def test_web_service_from_environment_names_every_missing_jitsi_variable(monkeypatch):
+    with pytest.raises(ConfigError) as err:
+        start_from_env(monkeypatch, DB)
+    message = str(err.value)
+    for name in ("NEXT_PUBLIC_JITSI_DOMAIN", "SUPABASE_JWT_SECRET or SUPABASE_JWKS_URL",
+                 "JITSI_APP_SECRET or JAAS_PRIVATE_KEY"):
+        assert name in message
+
+
+def test_self_hosted_jitsi_secret_needs_its_app_id(monkeypatch):
+    env = {**DB, "NEXT_PUBLIC_JITSI_DOMAIN": "meet.ugig.test", "SUPABASE_JWT_SECRET": "x" * 32,
+           "JITSI_APP_SECRET": "s" * 32}
+    with pytest.raises(ConfigError, match="JITSI_APP_ID"):
+        start_from_env(monkeypatch, env)
+
+
+def test_jaas_key_needs_app_id_and_key_id(monkeypatch):
+    env = {**DB, "NEXT_PUBLIC_JITSI_DOMAIN": "8x8.vc", "SUPABASE_JWT_SECRET": "x" * 32, "JAAS_PRIVATE_KEY": "k"}
+    with pytest.raises(ConfigError, match="JAAS_APP_ID, JAAS_KEY_ID"):
+        start_from_env(monkeypatch, env)
+
+
+def test_features_can_be_narrowed_by_environment(monkeypatch):
+    app = start_from_env(monkeypatch, {**DB, "UGIG_FEATURES": "none"})
+    assert app.config["FEATURES"] == ()
+
+
+def test_unknown_feature_is_refused(monkeypatch):
+    with pytest.raises(ConfigError, match="unknown feature.*videochat"):
+        start_from_env(monkeypatch, {**DB, "UGIG_FEATURES": "videochat"})
+
+
+def test_malformed_number_is_named():
+    with pytest.raises(ConfigError, match="DB_POOL_MAX must be a whole number"):
+        create_app({"DB_URL": DB["SUPABASE_DB_URL"], "DB_POOL_MAX": "many"})
+
+
+def test_redactor_removes_configured_secrets_and_credential_shapes():
+    redact = Redactor(["my-very-secret-value"])
+    line = ('{"msg": "my-very-secret-value Bearer abc.def sk_test_123 whsec_abc re_abcdefghijk '
+            'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig postgresql://postgres:pw@db:5432/x"}')
+    cleaned = redact(line)
+    for secret in ("my-very-secret-value", "abc.def", "sk_test_123", "whsec_abc", "re_abcdefghijk",
+                   "eyJhbGciOiJIUzI1NiJ9", ":pw@"):
+        assert secret not in cleaned
