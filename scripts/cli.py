@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psycopg
 
-from scripts import dburl, lint, localdb, migrate, reset, seed, sqlfiles, status
+from scripts import advise, dburl, lint, localdb, migrate, reset, seed, sqlfiles, status, supabase_cli
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
@@ -32,6 +32,10 @@ def _shadow_server(target: str) -> str:
 def _cmd_status(args: argparse.Namespace) -> int:
     target = dburl.resolve(args.db_url)
     return status.run(target, _shadow_server(target))
+
+
+def _cmd_advise(args: argparse.Namespace) -> int:
+    return 1 if advise.failing(advise.advise(dburl.resolve(args.db_url))) else 0
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
@@ -88,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db-url", help="a local database URL (default: the local cluster)")
     p.set_defaults(func=_cmd_reset)
 
+    p = sub.add_parser(
+        "advise",
+        help="Supabase's advisors and ours (scripts/advisors/); exit 1 on any WARN or ERROR",
+    )
+    p.add_argument("--db-url", help="target database (default: SUPABASE_DB_URL, else local)")
+    p.set_defaults(func=_cmd_advise)
+
     p = sub.add_parser("lint", help="sqlfluff (postgres dialect, .sqlfluff) over supabase/")
     p.add_argument("paths", nargs="*", type=Path, help="files or directories (default: supabase/)")
     p.add_argument("--fix", action="store_true",
@@ -111,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (
         migrate.MigrateError, sqlfiles.SqlFileError, localdb.LocalDbError, reset.ResetError,
+        supabase_cli.SupabaseCliError,
         psycopg.OperationalError,  # cannot connect: the message says why, no traceback needed
     ) as exc:
         print(f"ugig-db {args.command}: {exc}", file=sys.stderr)
