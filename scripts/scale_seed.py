@@ -1,0 +1,174 @@
+"""`ugig-db seed --scale N`: a marketplace of N x (200k users, 1M gigs, 5M applications, 1M
+conversations, 10M messages, 2M notifications), generated set-based in SQL (seed/scale/).
+
+Bulk-loading through per-row triggers would take hours (and trip the rate limits), so the
+generator runs as a superuser with `session_replication_role = replica`: triggers, including
+foreign-key checks, are skipped. The stages therefore write consistent data themselves (what
+the signup trigger would create, search vectors, plan-limit bookkeeping), and afterwards
+recompute every counter and cache set-based (seed/scale/9x_*.sql), then VACUUM ANALYZE.
+Rows have fixed ids (prefix per kind + index), so a rerun adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import psycopg
+
+from scripts import paths, progress, sqlfiles
+
+SCALE_DIR = paths.SEED_DIR / "scale"
+PASSWORD = "ugig-scale-2026"
+# Rows per unit of scale.
+BASE = {
+    "users": 200_000,
+    "gigs": 1_000_000,
+    "applications": 5_000_000,
+    "conversations": 1_000_000,
+    "messages": 10_000_000,
+    "notifications": 2_000_000,
+}
+POSTER_SHARE = 0.3  # posters are the first 30% of users
+DRAFT_SHARE = 0.08  # applications aimed at drafts are dropped: generate that many more
+
+
+@dataclass(frozen=True)
+class Stage:
+    file: str
+    table: str  # skipped while this table does not exist yet
+    over: str  # the index range it covers: a key of Sizes.counts()
+
+
+STAGES = [
+    Stage("10_users.sql", "auth.users", "users"),
+    Stage("11_identities.sql", "auth.identities", "users"),
+    Stage("12_profiles.sql", "public.profiles", "users"),
+    Stage("13_subscriptions.sql", "public.subscriptions", "users"),
+    Stage("14_notification_settings.sql", "public.notification_settings", "users"),
+    Stage("50_notifications.sql", "public.notifications", "notifications"),
+]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    scale: float
+
+    def count(self, key: str) -> int:
+        return max(10, round(BASE[key] * self.scale))
+
+    def counts(self) -> dict[str, int]:
+        counts = {key: self.count(key) for key in BASE}
+        counts["posters"] = max(2, round(counts["users"] * POSTER_SHARE))
+        counts["application_slots"] = math.ceil(counts["applications"] / (1 - DRAFT_SHARE))
+        counts["messages_per_conversation"] = counts["messages"] / counts["conversations"]
+        return counts
+
+
+def chunks(total: int, size: int) -> list[tuple[int, int]]:
+    return [(lo, min(total, lo + size)) for lo in range(0, total, size)]
+
+
+def _exists(conn: psycopg.Connection, table: str) -> bool:
+    return conn.execute("select to_regclass(%s) is not null", (table,)).fetchone()[0]
+
+
+def _statements(name: str) -> list[str]:
+    return [s.text for s in sqlfiles.SqlFile(SCALE_DIR / name, "seed").statements]
+
+
+def finishing_files() -> list[str]:
+    """The recompute files (9x_*.sql), in order."""
+    return sorted(p.name for p in SCALE_DIR.glob("9*.sql"))
+
+
+def generate(db_url: str, scale: float, *, out: Callable[[str], None] = print,
+             chunk_rows: int = 200_000) -> list[str]:
+    """Generate the marketplace; returns one line per stage (rows, seconds)."""
+    if scale <= 0:
+        raise ValueError("scale must be positive")
+    params: dict[str, object] = dict(Sizes(scale).counts())
+    report: list[str] = []
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("set session_replication_role = replica")  # superuser: triggers off
+        conn.execute("set synchronous_commit = off")
+        conn.execute("set maintenance_work_mem = '256MB'")
+        params["password_hash"] = conn.execute(
+            "select extensions.crypt(%s, extensions.gen_salt('bf', 6))", (PASSWORD,)
+        ).fetchone()[0]
+        for stmt in _statements("00_helpers.sql"):
+            conn.execute(stmt.encode(), prepare=False)
+        for stage in STAGES:
+            report.append(_run_stage(conn, stage, params, out, chunk_rows))
+        for name in finishing_files():
+            if not all(_exists(conn, t) for t in _tables_needed(name)):
+                report.append(f"{name}: skipped (tables not present yet)")
+                out(report[-1])
+                continue
+            started = time.monotonic()
+            bar = progress.Bar(name, len(_statements(name)))
+            for stmt in _statements(name):
+                conn.execute(stmt.encode(), params if "%(" in stmt else None, prepare=False)
+                bar.advance()
+            report.append(bar.done(f"{time.monotonic() - started:.1f}s"))
+            out(report[-1])
+        conn.execute("set session_replication_role = origin")
+        report.append(_vacuum(conn, out))
+    return report
+
+
+# Everything the stages write: fresh statistics and visibility maps (index-only scans) for all.
+VACUUMED = [
+    "auth.users", "auth.identities", "public.profiles", "public.subscriptions",
+    "public.notification_settings", "public.gigs", "private.gig_publications", "public.applications",
+    "public.conversations", "public.conversation_participants", "public.messages",
+    "public.notifications", "public.reviews", "public.video_calls",
+]
+
+
+def _vacuum(conn: psycopg.Connection, out: Callable[[str], None]) -> str:
+    started = time.monotonic()
+    tables = [t for t in VACUUMED if _exists(conn, t)]
+    bar = progress.Bar("vacuum analyze", len(tables))
+    for table in tables:
+        conn.execute(f"vacuum (analyze) {table}")
+        bar.advance()
+    line = bar.done(f"{len(tables)} tables in {time.monotonic() - started:.1f}s")
+    out(line)
+    return line
+
+
+def _run_stage(conn: psycopg.Connection, stage: Stage, params: dict[str, object],
+               out: Callable[[str], None], chunk_rows: int) -> str:
+    if not _exists(conn, stage.table):
+        line = f"{stage.file}: skipped ({stage.table} does not exist yet)"
+        out(line)
+        return line
+    (statement,) = _statements(stage.file)
+    total = int(params[stage.over])  # type: ignore[arg-type]
+    # Messages fan out ~10 rows per conversation: smaller chunks keep the bar moving.
+    size = max(1, chunk_rows // (10 if stage.file.startswith("42_") else 1))
+    before = _count(conn, stage.table)
+    started = time.monotonic()
+    bar = progress.Bar(stage.file, total)
+    for lo, hi in chunks(total, size):
+        conn.execute(statement.encode(), {**params, "lo": lo, "hi": hi}, prepare=False)
+        bar.advance(hi - lo)
+    added = _count(conn, stage.table) - before
+    line = bar.done(f"{added:,} rows into {stage.table} in {time.monotonic() - started:.1f}s")
+    out(line)
+    return line
+
+
+def _count(conn: psycopg.Connection, table: str) -> int:
+    return conn.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608 (our names)
+
+
+def _tables_needed(name: str) -> list[str]:
+    """A recompute file declares the tables it needs on its first line: `-- needs: a, b`."""
+    first = (SCALE_DIR / name).read_text(encoding="utf-8").splitlines()[0]
+    if not first.startswith("-- needs:"):
+        raise ValueError(f"{name}: the first line must be `-- needs: <tables>`")
+    return [t.strip() for t in first.removeprefix("-- needs:").split(",") if t.strip()]

@@ -1,0 +1,108 @@
+"""The scale generator at a tiny scale: sizes proportional to N, skewed like a real
+marketplace, caches consistent with the rows, and a rerun adds nothing."""
+
+from __future__ import annotations
+
+import io
+from typing import Iterator
+
+import psycopg
+import pytest
+
+from scripts import progress, scale_seed
+from tests.support import database
+
+SCALE = 0.001  # 200 users, 1,000 gigs, 5,000 applications, 1,000 conversations, 10,000 messages
+
+
+@pytest.fixture(scope="module")
+def scaled(db_server: str, template_db: str) -> Iterator[psycopg.Connection]:
+    """One generated database shared by the module's read-only checks."""
+    name = database.create_database(db_server, template=template_db)
+    url = database.database_url(db_server, name)
+    scale_seed.generate(url, SCALE, out=lambda _line: None)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.url = url  # type: ignore[attr-defined]
+        yield conn
+    database.drop_database(db_server, name)
+
+
+def count(conn: psycopg.Connection, table: str) -> int:
+    return conn.execute(f"select count(*) from {table}").fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    ("table", "expected", "tolerance"),
+    [
+        ("auth.users", 200, 0),
+        ("public.profiles", 200, 0),
+        ("public.subscriptions", 200, 0),
+        ("public.notification_settings", 200, 0),
+        ("public.notifications", 2_000, 0),
+    ],
+)
+def test_row_counts_are_proportional_to_the_scale(scaled, table, expected, tolerance):
+    assert abs(count(scaled, table) - expected) <= expected * tolerance
+
+
+def test_every_user_has_what_signup_creates(scaled):
+    missing = scaled.execute(
+        """select count(*) from auth.users u
+           where not exists (select 1 from public.profiles p where p.id = u.id)
+              or not exists (select 1 from public.subscriptions s where s.user_id = u.id)
+              or not exists (select 1 from public.notification_settings n where n.user_id = u.id)"""
+    ).fetchone()[0]
+    assert missing == 0
+
+
+def test_profiles_mix_humans_agents_complete_and_incomplete(scaled):
+    kinds = dict(scaled.execute(
+        "select account_type || ':' || profile_completed, count(*) from public.profiles group by 1").fetchall())
+    assert kinds.keys() == {"human:true", "human:false", "agent:true", "agent:false"}
+
+
+def test_notifications_are_skewed_towards_active_users(scaled):
+    top, median = scaled.execute(
+        """select max(n), percentile_disc(0.5) within group (order by n)
+           from (select count(*) as n from public.notifications group by user_id) as x"""
+    ).fetchone()
+    assert top >= 10 * median
+
+
+def test_a_rerun_adds_nothing(scaled):
+    tables = ["auth.users", "public.profiles", "public.notifications"]
+    before = {t: count(scaled, t) for t in tables}
+    scale_seed.generate(scaled.url, SCALE, out=lambda _line: None)
+    assert {t: count(scaled, t) for t in tables} == before
+
+
+def test_sizes_scale_every_table_and_never_go_below_a_handful():
+    sizes = scale_seed.Sizes(1).counts()
+    assert (sizes["users"], sizes["gigs"], sizes["applications"]) == (200_000, 1_000_000, 5_000_000)
+    assert (sizes["conversations"], sizes["messages"], sizes["notifications"]) == (1_000_000, 10_000_000, 2_000_000)
+    assert scale_seed.Sizes(0.000001).counts()["users"] == 10
+
+
+def test_chunks_cover_the_range_exactly_once():
+    assert scale_seed.chunks(10, 4) == [(0, 4), (4, 8), (8, 10)]
+    assert scale_seed.chunks(0, 4) == []
+
+
+def test_progress_bar_draws_only_on_a_terminal():
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    quiet, tty = io.StringIO(), Tty()
+    for stream in (quiet, tty):
+        bar = progress.Bar("gigs", 4, stream=stream)
+        bar.advance(2)
+        assert "[###############...............]  50%" in bar.render()
+        assert bar.done("4 rows") == "gigs: 4 rows"
+    assert quiet.getvalue() == ""
+    assert "50%" in tty.getvalue()
+
+
+def test_scale_must_be_positive(db):
+    with pytest.raises(ValueError):
+        scale_seed.generate(db.url, 0)
