@@ -49,6 +49,10 @@ lint: install
 advise: install
 	$(UGIG_DB) advise
 
+# Benchmarks: every module in scripts/bench/ (client queries write docs/benchmarks.md).
+bench: install
+	$(PY) -m scripts.bench
+
 clean:
 	-$(UGIG_DB) db stop
 	rm -rf .ugig $(VENV) node_modules

@@ -1,0 +1,105 @@
+"""The benchmark harness: percentiles, plan checks, the docs section it rewrites, and a small
+run of a real query the PostgREST way."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from scripts import pgrest, scale_seed
+from scripts.bench import __main__ as bench_main
+from scripts.bench import _report, client_queries
+from tests.support import database
+
+
+@pytest.mark.parametrize(
+    ("samples", "p", "expected"),
+    [
+        ([5.0], 50, 5.0),
+        ([1.0, 2.0, 3.0, 4.0], 50, 2.0),
+        ([1.0, 2.0, 3.0, 4.0], 95, 4.0),
+        (list(map(float, range(1, 101))), 95, 95.0),
+        (list(map(float, range(100, 0, -1))), 99, 99.0),
+    ],
+)
+def test_percentile_is_nearest_rank(samples, p, expected):
+    assert _report.percentile(samples, p) == expected
+
+
+def test_percentile_of_nothing_is_an_error():
+    with pytest.raises(ValueError):
+        _report.percentile([], 50)
+
+
+PLAN = {"Plan": {"Node Type": "Limit", "Plans": [
+    {"Node Type": "Nested Loop", "Plans": [
+        {"Node Type": "Seq Scan", "Schema": "public", "Relation Name": "gig_categories"},
+        {"Node Type": "Seq Scan", "Schema": "public", "Relation Name": "messages"},
+        {"Node Type": "Index Scan", "Schema": "public", "Relation Name": "gigs"},
+    ]},
+]}}
+
+
+def test_plan_check_flags_seq_scans_on_big_tables_only():
+    assert _report.seq_scans([PLAN], {"public.messages", "public.gigs"}) == ["public.messages"]
+    assert _report.seq_scans([PLAN], {"public.gigs"}) == []
+
+
+def test_report_replaces_only_its_own_section(tmp_path):
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text("# Benchmarks\n\nintro\n\n<!-- bench:queries -->\nold\n<!-- /bench:queries -->\n\nafter\n")
+    _report.replace_section("queries", "new table", doc)
+    _report.replace_section("migrate", "migration line", doc)
+    text = doc.read_text()
+    assert "old" not in text and "<!-- bench:queries -->\nnew table\n<!-- /bench:queries -->" in text
+    assert text.index("intro") < text.index("new table") < text.index("after") < text.index("migration line")
+    _report.replace_section("queries", "newer", doc)
+    assert doc.read_text().count("bench:queries -->") == 2
+
+
+def test_bench_runs_every_module_and_refuses_unknown_ones():
+    assert {"client_queries", "migration"} <= set(bench_main.modules())
+    with pytest.raises(SystemExit):
+        bench_main.main(["no_such_bench"])
+
+
+@pytest.fixture(scope="module")
+def small_marketplace(db_server, template_db):
+    """A tiny generated marketplace shared by the module (the runs only read it)."""
+    name = database.create_database(db_server, template=template_db)
+    url = database.database_url(db_server, name)
+    scale_seed.generate(url, 0.0005, out=lambda _line: None)
+    yield url
+    database.drop_database(db_server, name)
+
+
+def connect(url: str) -> psycopg.Connection:
+    return psycopg.connect(url, autocommit=True)
+
+
+def test_a_small_run_times_the_request_as_the_client_and_as_postgres(small_marketplace):
+    query = next(q for q in client_queries.QUERIES if q.name == "unread notification count")
+    with connect(small_marketplace) as conn:
+        result = client_queries.measure(conn, query, iterations=5)
+    assert len(result.samples_ms) == len(result.baseline_ms) == 5
+    assert result.seq_scans == [] and result.ratio > 0
+    assert "| unread notification count | authenticated |" in client_queries.table([result])
+
+
+def test_plans_include_a_seq_scan_where_no_index_helps(small_marketplace):
+    with connect(small_marketplace) as conn:
+        found = client_queries.plans(conn, "anon", pgrest.anon_claims(),
+                                     "select count(*) from public.profiles where bio like %(p)s", {"p": "%AI%"})
+    assert _report.seq_scans(found, client_queries.BIG_TABLES) == ["public.profiles"]
+
+
+def test_the_client_query_sees_only_the_callers_rows(small_marketplace):
+    query = next(q for q in client_queries.QUERIES if q.name == "unread notification count")
+    with connect(small_marketplace) as conn:
+        uid = str(conn.execute(query.subject_sql).fetchone()[0])
+        claims = client_queries.claims_for("authenticated", uid)
+        with conn.transaction():
+            pgrest.begin_request(conn, "authenticated", claims)
+            mine = conn.execute(query.sql).fetchone()[0]
+        everyone = conn.execute("select count(*) from public.notifications where read_at is null").fetchone()[0]
+    assert 0 < mine < everyone
