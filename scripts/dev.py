@@ -34,6 +34,10 @@ def main() -> int:
         "NEXT_PUBLIC_JITSI_DOMAIN": "localhost:8443",
         "JITSI_APP_ID": "ugig-local",
         "JITSI_APP_SECRET": "local-jitsi-secret-not-for-production",
+        # Stripe test mode: replace with your test keys (`stripe listen` prints the webhook secret).
+        "STRIPE_SECRET_KEY": "sk_test_replace_me",
+        "STRIPE_WEBHOOK_SECRET": "whsec_local_replace_me",
+        "STRIPE_PRO_PRICE_ID": "price_local_pro",
     }
     os.environ.update({k: v for k, v in env.items() if k not in os.environ})
     print(

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from webhook_service import auth, config, db, health, logs
+from webhook_service import auth, billing, config, db, health, logs
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -31,4 +31,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     auth.init_app(app)
     app.register_blueprint(health.bp)
+    if "stripe" in features:
+        app.register_blueprint(billing.bp)
     return app

@@ -43,6 +43,11 @@ ENV_KEYS = {
     "EMAIL_MAX_ATTEMPTS": "EMAIL_MAX_ATTEMPTS",
     "EMAIL_RETRY_BASE_SECONDS": "EMAIL_RETRY_BASE_SECONDS",
     "EMAIL_POLL_SECONDS": "EMAIL_POLL_SECONDS",
+    # Stripe billing.
+    "STRIPE_SECRET_KEY": "STRIPE_SECRET_KEY",
+    "STRIPE_WEBHOOK_SECRET": "STRIPE_WEBHOOK_SECRET",
+    "STRIPE_PRO_PRICE_ID": "STRIPE_PRO_PRICE_ID",  # one or more Pro price ids, comma-separated
+    "STRIPE_API_BASE": "STRIPE_API_BASE",  # default https://api.stripe.com; tests point it at a fake
 }
 
 # Settings whose values must never reach a log line (see logs.Redactor).
@@ -70,12 +75,17 @@ FEATURES: dict[str, Feature] = {
         one_of=(SUPABASE_AUTH, ("JITSI_APP_SECRET", "JAAS_PRIVATE_KEY")),
         markers=("JITSI_DOMAIN", "JITSI_APP_ID", "JITSI_APP_SECRET", "JAAS_APP_ID", "JAAS_PRIVATE_KEY"),
     ),
+    "stripe": Feature(
+        all_of=("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PRO_PRICE_ID", "APP_URL"),
+        one_of=(SUPABASE_AUTH,),
+        markers=("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PRO_PRICE_ID"),
+    ),
     "email": Feature(
         all_of=("RESEND_API_KEY", "EMAIL_FROM", "APP_URL"),
         markers=("RESEND_API_KEY", "EMAIL_FROM"),
     ),
 }
-WEB_FEATURES = ("jitsi",)
+WEB_FEATURES = ("jitsi", "stripe")
 
 # Mode-specific companions, checked once a feature is on.
 JITSI_MODES = {

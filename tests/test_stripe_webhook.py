@@ -1,0 +1,354 @@
+"""POST /stripe/webhook: signature checks, idempotency, ordering, failures and the lifecycle."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import psycopg
+import pytest
+from psycopg.conninfo import make_conninfo
+
+from tests.support import stripe_events as se
+from tests.support.billing import billing_app
+from tests.support.fake_stripe import new_id
+
+
+@pytest.fixture
+def app(db):
+    with billing_app(db.url) as app:
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def customer(db):
+    """A user whose Stripe customer is known (as after /stripe/checkout created it)."""
+    user = db.create_user("payer@example.test")
+    cus = new_id("cus")
+    db.execute("update public.subscriptions set stripe_customer_id = %s where user_id = %s", (cus, user.id))
+    return user, cus
+
+
+def deliver(client, evt, **sign):
+    body, headers = se.signed(evt, **sign)
+    return client.post("/stripe/webhook", data=body, headers=headers)
+
+
+def sub_row(db, user):
+    return db.execute(
+        "select plan, status, stripe_subscription_id, price_id, cancel_at_period_end, private.has_pro(user_id)"
+        " from public.subscriptions where user_id = %s", (user.id,))[0]
+
+
+def event_count(db):
+    return db.execute("select count(*) from private.stripe_events")[0][0]
+
+
+def notifications(db, user, type_=None):
+    return db.execute("select type, title from public.notifications where user_id = %s"
+                      " and (%s::text is null or type = %s) order by created_at", (user.id, type_, type_))
+
+
+# --- signatures -----------------------------------------------------------------------------
+
+def test_valid_signature_is_applied(client, db, customer):
+    user, cus = customer
+    response = deliver(client, se.event("customer.subscription.created", se.subscription(cus)))
+    assert response.status_code == 200 and response.json["outcome"] == "applied"
+    assert sub_row(db, user)[:2] == ("pro", "active")
+
+
+@pytest.mark.parametrize("case", ["tampered", "wrong secret", "stale timestamp", "missing header",
+                                  "garbage header", "other scheme"])
+def test_bad_signature_is_refused_and_nothing_is_written(client, db, customer, case):
+    user, cus = customer
+    evt = se.event("customer.subscription.created", se.subscription(cus))
+    body, headers = se.signed(evt)
+    if case == "tampered":
+        body = body.replace('"status": "active"', '"status": "trialing"')
+    elif case == "wrong secret":
+        body, headers = se.signed(evt, secret="whsec_someone_else")
+    elif case == "stale timestamp":
+        body, headers = se.signed(evt, timestamp=int(time.time()) - 301)
+    elif case == "missing header":
+        headers.pop("Stripe-Signature")
+    elif case == "garbage header":
+        headers["Stripe-Signature"] = "nonsense"
+    elif case == "other scheme":
+        headers["Stripe-Signature"] = headers["Stripe-Signature"].replace("v1=", "v0=")
+    response = client.post("/stripe/webhook", data=body, headers=headers)
+    assert response.status_code == 400
+    assert event_count(db) == 0
+    assert sub_row(db, user)[:2] == ("free", "active")
+
+
+def test_signature_within_tolerance_is_accepted(client, customer):
+    _, cus = customer
+    evt = se.event("customer.subscription.created", se.subscription(cus))
+    assert deliver(client, evt, timestamp=int(time.time()) - 290).status_code == 200
+
+
+def test_signed_body_that_is_not_an_event_is_refused(client, db):
+    response = deliver(client, json.dumps({"hello": "world"}))
+    assert response.status_code == 400 and event_count(db) == 0
+
+
+# --- idempotency ----------------------------------------------------------------------------
+
+def test_same_event_twenty_times_takes_effect_once(client, db, customer):
+    user, cus = customer
+    sub = se.subscription(cus)
+    inv = se.event("invoice.paid", se.invoice(cus, sub["id"]))
+    deliver(client, se.event("customer.subscription.created", sub))
+    outcomes = [deliver(client, inv).json["outcome"] for _ in range(20)]
+    assert outcomes == ["applied"] + ["duplicate"] * 19
+    assert db.execute("select count(*) from public.payments")[0][0] == 1
+    assert len(notifications(db, user, "payment_succeeded")) == 1
+    assert db.execute("select attempts from private.stripe_events where id = %s", (inv["id"],))[0][0] == 1
+
+
+def test_same_event_from_eight_threads_takes_effect_once(app, db, customer):
+    user, cus = customer
+    sub = se.subscription(cus)
+    app.test_client().post("/stripe/webhook", **dict(zip(("data", "headers"),
+                                                         se.signed(se.event("customer.subscription.created", sub)))))
+    evt = se.event("invoice.paid", se.invoice(cus, sub["id"]))
+    barrier = threading.Barrier(8)
+    results: list[tuple[int, str]] = []
+
+    def send():
+        client = app.test_client()
+        body, headers = se.signed(evt)
+        barrier.wait()
+        response = client.post("/stripe/webhook", data=body, headers=headers)
+        results.append((response.status_code, response.json["outcome"]))
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [(200, "applied")] + [(200, "duplicate")] * 7
+    assert db.execute("select count(*) from public.payments")[0][0] == 1
+    assert len(notifications(db, user, "payment_succeeded")) == 1
+
+
+# --- ordering -------------------------------------------------------------------------------
+
+def test_older_update_does_not_overwrite_newer_state(client, db, customer):
+    user, cus = customer
+    sub = se.subscription(cus)
+    t = int(time.time())
+    newer = se.event("customer.subscription.updated", {**sub, "status": "past_due"}, created=t)
+    older = se.event("customer.subscription.updated", {**sub, "status": "active"}, created=t - 5)
+    assert deliver(client, newer).json["outcome"] == "applied"
+    assert deliver(client, older).json["outcome"] == "stale"
+    assert sub_row(db, user)[1] == "past_due"
+
+
+def test_late_update_after_delete_stays_deleted(client, db, customer):
+    user, cus = customer
+    sub = se.subscription(cus)
+    t = int(time.time())
+    deliver(client, se.event("customer.subscription.created", sub, created=t - 60))
+    deliver(client, se.event("customer.subscription.deleted", {**sub, "status": "canceled"}, created=t))
+    # An update created in the same second as the deletion, delivered after it.
+    assert deliver(client, se.event("customer.subscription.updated", sub, created=t)).json["outcome"] == "stale"
+    # Even one stamped later (clock skew between Stripe's servers) cannot revive it.
+    assert deliver(client, se.event("customer.subscription.updated", sub, created=t + 5)).json["outcome"] == "stale"
+    assert sub_row(db, user)[:2] == ("free", "canceled")
+    assert sub_row(db, user)[5] is False
+
+
+def test_created_delivered_after_updated_of_the_same_second_is_stale(client, db, customer):
+    user, cus = customer
+    sub = se.subscription(cus)
+    t = int(time.time())
+    deliver(client, se.event("customer.subscription.updated", {**sub, "status": "active"}, created=t))
+    late = se.event("customer.subscription.created", {**sub, "status": "incomplete"}, created=t)
+    assert deliver(client, late).json["outcome"] == "stale"
+    assert sub_row(db, user)[1] == "active"
+
+
+def test_equal_second_updates_apply_in_delivery_order(client, db, customer):
+    user, cus = customer
+    sub = se.subscription(cus)
+    t = int(time.time())
+    deliver(client, se.event("customer.subscription.updated", {**sub, "cancel_at_period_end": False}, created=t))
+    deliver(client, se.event("customer.subscription.updated", {**sub, "cancel_at_period_end": True}, created=t))
+    assert sub_row(db, user)[4] is True
+
+
+def test_subscription_event_before_checkout_completion_is_not_lost(client, db, customer):
+    user, cus = customer
+    sub = se.subscription(cus, metadata={"user_id": user.id})
+    t = int(time.time())
+    deliver(client, se.event("customer.subscription.created", sub, created=t))
+    deliver(client, se.event("invoice.paid", se.invoice(cus, sub["id"]), created=t))
+    deliver(client, se.event("checkout.session.completed", se.checkout_session(cus, user.id, sub["id"]), created=t))
+    assert sub_row(db, user)[:3] == ("pro", "active", sub["id"])
+    assert db.execute("select count(*) from public.payments where user_id = %s", (user.id,))[0][0] == 1
+
+
+def test_events_for_an_unknown_customer_are_replayed_when_checkout_links_it(client, db):
+    user = db.create_user("late@example.test")
+    cus = new_id("cus")  # no mapping yet, and no metadata on the subscription
+    sub = se.subscription(cus)
+    t = int(time.time())
+    assert deliver(client, se.event("customer.subscription.created", sub, created=t)).json["outcome"] == "unmatched"
+    assert deliver(client, se.event("invoice.paid", se.invoice(cus, sub["id"]), created=t)).json["outcome"] == "unmatched"
+    assert sub_row(db, user)[0] == "free"
+    checkout = se.event("checkout.session.completed", se.checkout_session(cus, user.id, sub["id"]), created=t)
+    assert deliver(client, checkout).json["outcome"] == "applied"
+    assert sub_row(db, user)[:3] == ("pro", "active", sub["id"])
+    assert db.execute("select count(*) from public.payments where user_id = %s", (user.id,))[0][0] == 1
+    assert db.execute("select count(*) from private.stripe_events where processed_at is null")[0][0] == 0
+
+
+def test_late_failure_does_not_undo_a_payment(client, db, customer):
+    user, cus = customer
+    sub = se.subscription(cus)
+    inv = se.invoice(cus, sub["id"])
+    t = int(time.time())
+    deliver(client, se.event("invoice.paid", inv, created=t))
+    deliver(client, se.event("invoice.payment_failed", {**inv, "status": "open", "amount_paid": 0}, created=t - 10))
+    assert db.execute("select status from public.payments where stripe_invoice_id = %s", (inv["id"],)) == [("paid",)]
+    assert notifications(db, user, "payment_failed") == []
+
+
+def test_old_subscription_updated_late_does_not_replace_the_new_one(client, db, customer):
+    user, cus = customer
+    old, new = se.subscription(cus), se.subscription(cus)
+    t = int(time.time())
+    deliver(client, se.event("customer.subscription.created", old, created=t - 100))
+    deliver(client, se.event("customer.subscription.deleted", {**old, "status": "canceled"}, created=t - 50))
+    deliver(client, se.event("customer.subscription.created", new, created=t))
+    assert deliver(client, se.event("customer.subscription.updated", old, created=t - 60)).json["outcome"] == "stale"
+    assert sub_row(db, user)[1:3] == ("active", new["id"])
+
+
+# --- shapes and prices ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["current shape", "legacy shape"])
+def test_period_dates_are_read_from_either_shape(client, db, customer, legacy):
+    user, cus = customer
+    start = int(time.time()) - 86400
+    deliver(client, se.event("customer.subscription.created",
+                             se.subscription(cus, period_start=start, period_end=start + 30 * se.DAY, legacy=legacy)))
+    got = db.execute("select extract(epoch from current_period_start)::bigint, extract(epoch from current_period_end)::bigint"
+                     " from public.subscriptions where user_id = %s", (user.id,))[0]
+    assert got == (start, start + 30 * se.DAY)
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["current shape", "legacy shape"])
+def test_invoice_subscription_is_read_from_either_shape(client, db, customer, legacy):
+    _, cus = customer
+    inv = se.invoice(cus, "sub_shape_test", legacy=legacy)
+    assert deliver(client, se.event("invoice.paid", inv)).json["outcome"] == "applied"
+    assert db.execute("select stripe_subscription_id, amount_cents, currency, status from public.payments") == [
+        ("sub_shape_test", 1900, "usd", "paid")]
+
+
+@pytest.mark.parametrize("price, plan", [
+    (se.PRO_PRICE, "pro"),
+    ("price_ugig_pro_yearly", "pro"),
+    (se.OTHER_PRICE, "free"),
+])
+def test_plan_is_pro_only_for_configured_pro_prices(client, db, customer, price, plan):
+    user, cus = customer
+    deliver(client, se.event("customer.subscription.created", se.subscription(cus, price=price)))
+    assert sub_row(db, user)[0] == plan
+    assert sub_row(db, user)[3] == price
+
+
+def test_unknown_event_type_is_recorded_and_ignored(client, db):
+    response = deliver(client, se.event("customer.created", se.fixture("customer")))
+    assert response.status_code == 200 and response.json["outcome"] == "ignored"
+    assert db.execute("select type, outcome, processed_at is not null from private.stripe_events") == [
+        ("customer.created", "ignored", True)]
+
+
+def test_refund_marks_the_payment_refunded(client, db, customer):
+    _, cus = customer
+    inv = se.invoice(cus, "sub_x", amount=1900)
+    pi = inv["payments"]["data"][0]["payment"]["payment_intent"]
+    deliver(client, se.event("invoice.paid", inv))
+    deliver(client, se.event("charge.refunded", se.charge(cus, pi, refunded=500)))
+    assert db.execute("select status, amount_refunded_cents from public.payments") == [("partially_refunded", 500)]
+    deliver(client, se.event("charge.refunded", se.charge(cus, pi, refunded=1900)))
+    assert db.execute("select status, amount_refunded_cents from public.payments") == [("refunded", 1900)]
+
+
+# --- failures -------------------------------------------------------------------------------
+
+def test_database_down_answers_503_then_the_retry_succeeds(client, db, customer):
+    user, cus = customer
+    evt = se.event("customer.subscription.created", se.subscription(cus))
+    dbname = db.execute("select current_database()")[0][0]
+    with psycopg.connect(make_conninfo(db.url, dbname="postgres"), autocommit=True) as server:
+        # The service's database goes away: no new connections, existing ones cut.
+        server.execute(f'alter database "{dbname}" with allow_connections false')
+        server.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = %s"
+                       " and pid <> %s", (dbname, db.admin.info.backend_pid))
+        try:
+            assert deliver(client, evt).status_code == 503
+        finally:
+            server.execute(f'alter database "{dbname}" with allow_connections true')
+    response = deliver(client, evt)
+    assert response.status_code == 200 and response.json["outcome"] == "applied"
+    assert sub_row(db, user)[0] == "pro"
+
+
+def test_event_that_fails_to_apply_is_kept_for_replay(client, db, customer):
+    user, cus = customer
+    broken = se.event("customer.subscription.updated", se.subscription(cus, status="no_such_status"))
+    response = deliver(client, broken)
+    assert response.status_code == 500
+    row = db.execute("select outcome, processed_at, last_error from private.stripe_events where id = %s", (broken["id"],))[0]
+    assert row[0] == "failed" and row[1] is None and row[2].startswith("23514")
+    assert sub_row(db, user)[:2] == ("free", "active")
+
+
+# --- lifecycle ------------------------------------------------------------------------------
+
+def test_lifecycle_checkout_active_past_due_active_canceled(client, db, customer):
+    user, cus = customer
+    sub = se.subscription(cus, status="incomplete", metadata={"user_id": user.id})
+    t = int(time.time()) - 1000
+
+    def step(type_, obj, dt):
+        response = deliver(client, se.event(type_, obj, created=t + dt))
+        assert response.status_code == 200, response.json
+        return sub_row(db, user)
+
+    assert step("customer.subscription.created", sub, 0)[:2] == ("pro", "incomplete")
+    assert step("checkout.session.completed", se.checkout_session(cus, user.id, sub["id"]), 1)[5] is False
+    assert step("invoice.paid", se.invoice(cus, sub["id"]), 2)[5] is False
+    assert step("customer.subscription.updated", {**sub, "status": "active"}, 2)[5] is True
+    inv2 = se.invoice(cus, sub["id"], paid=False)
+    step("invoice.payment_failed", inv2, 10)
+    assert step("customer.subscription.updated", {**sub, "status": "past_due"}, 10)[:2] == ("pro", "past_due")
+    assert sub_row(db, user)[5] is True  # grace: within 7 days of the period end
+    step("invoice.paid", {**inv2, "status": "paid", "amount_paid": 1900}, 20)
+    assert step("customer.subscription.updated", {**sub, "status": "active"}, 20)[5] is True
+    assert step("customer.subscription.updated", {**sub, "status": "active", "cancel_at_period_end": True}, 30)[4] is True
+    final = step("customer.subscription.deleted", {**sub, "status": "canceled"}, 40)
+    assert final[:2] == ("free", "canceled") and final[5] is False
+    assert notifications(db, user) == [
+        ("payment_succeeded", "Payment received"),
+        ("subscription_changed", "Welcome to Pro"),
+        ("payment_failed", "Payment failed"),
+        ("subscription_changed", "Payment needed to keep Pro"),
+        ("payment_succeeded", "Payment received"),
+        ("subscription_changed", "Your Pro subscription is active again"),
+        ("subscription_changed", "Your Pro subscription will end"),
+        ("subscription_changed", "Your Pro subscription has ended"),
+    ]
+    assert db.execute("select kind from private.email_outbox where user_id = %s order by created_at", (user.id,)) \
+        == [(k,) for k, _ in notifications(db, user)]
