@@ -48,6 +48,9 @@ STAGES = [
     Stage("12_profiles.sql", "public.profiles", "users"),
     Stage("13_subscriptions.sql", "public.subscriptions", "users"),
     Stage("14_notification_settings.sql", "public.notification_settings", "users"),
+    Stage("40_conversations.sql", "public.conversations", "conversations"),
+    Stage("41_conversation_participants.sql", "public.conversation_participants", "conversations"),
+    Stage("42_messages.sql", "public.messages", "conversations"),
     Stage("50_notifications.sql", "public.notifications", "notifications"),
 ]
 
@@ -98,10 +101,16 @@ def generate(db_url: str, scale: float, *, out: Callable[[str], None] = print,
         params["password_hash"] = conn.execute(
             "select extensions.crypt(%s, extensions.gen_salt('bf', 6))", (PASSWORD,)
         ).fetchone()[0]
+        params["with_gigs"] = _exists(conn, "public.gigs")
         for stmt in _statements("00_helpers.sql"):
             conn.execute(stmt.encode(), prepare=False)
-        for stage in STAGES:
-            report.append(_run_stage(conn, stage, params, out, chunk_rows))
+        # Building an index once is far cheaper than maintaining it row by row (GIN above all).
+        dropped = _drop_secondary_indexes(conn)
+        try:
+            for stage in STAGES:
+                report.append(_run_stage(conn, stage, params, out, chunk_rows))
+        finally:
+            report.append(_recreate_indexes(conn, dropped, out))
         for name in finishing_files():
             if not all(_exists(conn, t) for t in _tables_needed(name)):
                 report.append(f"{name}: skipped (tables not present yet)")
@@ -117,6 +126,40 @@ def generate(db_url: str, scale: float, *, out: Callable[[str], None] = print,
         conn.execute("set session_replication_role = origin")
         report.append(_vacuum(conn, out))
     return report
+
+
+# Big tables whose non-unique indexes are dropped during the load and rebuilt after it (unique
+# ones stay: `on conflict` needs them).
+REINDEXED = [
+    "public.profiles", "public.gigs", "public.applications", "public.conversations",
+    "public.conversation_participants", "public.messages", "public.notifications",
+]
+
+
+def _drop_secondary_indexes(conn: psycopg.Connection) -> list[str]:
+    """Drop the non-unique indexes of REINDEXED tables; returns their definitions."""
+    rows = conn.execute(
+        """select i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+           from pg_index as i
+           where i.indrelid = any(select to_regclass(t) from unnest(%s::text[]) as t)
+             and not i.indisunique and not i.indisprimary and not i.indisexclusion
+           order by 1""",
+        (REINDEXED,),
+    ).fetchall()
+    for name, _definition in rows:
+        conn.execute(f"drop index {name}")
+    return [definition for _name, definition in rows]
+
+
+def _recreate_indexes(conn: psycopg.Connection, definitions: list[str], out: Callable[[str], None]) -> str:
+    started = time.monotonic()
+    bar = progress.Bar("rebuild indexes", len(definitions))
+    for definition in definitions:
+        conn.execute(definition)
+        bar.advance()
+    line = bar.done(f"{len(definitions)} indexes in {time.monotonic() - started:.1f}s")
+    out(line)
+    return line
 
 
 # Everything the stages write: fresh statistics and visibility maps (index-only scans) for all.

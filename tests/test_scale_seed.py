@@ -39,6 +39,9 @@ def count(conn: psycopg.Connection, table: str) -> int:
         ("public.subscriptions", 200, 0),
         ("public.notification_settings", 200, 0),
         ("public.notifications", 2_000, 0),
+        ("public.conversations", 1_000, 0.05),  # a repeated pair is dropped
+        ("public.conversation_participants", 2 * 1_000, 0.05),
+        ("public.messages", 10_000, 0.15),
     ],
 )
 def test_row_counts_are_proportional_to_the_scale(scaled, table, expected, tolerance):
@@ -69,11 +72,68 @@ def test_notifications_are_skewed_towards_active_users(scaled):
     assert top >= 10 * median
 
 
+def test_some_people_have_far_more_conversations_than_most(scaled):
+    top, median = scaled.execute(
+        """select max(n), percentile_disc(0.5) within group (order by n)
+           from (select count(*) as n from public.conversation_participants group by user_id) as x"""
+    ).fetchone()
+    assert top >= 5 * median  # at N=1: a couple of thousand against a median of ~8
+
+
+def test_every_conversation_has_its_two_people_and_only_they_send(scaled):
+    assert scaled.execute(
+        """select count(*) from public.conversations c
+           where (select count(*) from public.conversation_participants p where p.conversation_id = c.id) <> 2"""
+    ).fetchone()[0] == 0
+    assert scaled.execute(
+        """select count(*) from public.messages m
+           where not exists (select 1 from public.conversation_participants p
+                             where p.conversation_id = m.conversation_id and p.user_id = m.sender_id)"""
+    ).fetchone()[0] == 0
+
+
+def test_inbox_caches_match_the_messages(scaled):
+    stale = scaled.execute(
+        """select count(*) from public.conversations c
+           left join lateral (select max(created_at) as last_at from public.messages m
+                              where m.conversation_id = c.id) m on true
+           join public.conversation_participants p on p.conversation_id = c.id
+           where c.last_message_at is distinct from m.last_at
+              or p.last_activity_at <> coalesce(c.last_message_at, c.created_at)"""
+    ).fetchone()[0]
+    assert stale == 0
+
+
+def test_some_conversations_have_unread_messages_and_most_are_read(scaled):
+    unread, total = scaled.execute(
+        """select count(*) filter (where p.last_read_at < c.last_message_at), count(*)
+           from public.conversation_participants p join public.conversations c on c.id = p.conversation_id"""
+    ).fetchone()
+    assert 0 < unread < total / 2
+
+
+def test_calls_are_between_the_two_people_of_a_conversation_past_and_upcoming(scaled):
+    rows = dict(scaled.execute(
+        """select v.status, count(*) from public.video_calls v
+           join public.conversations c on c.id = v.conversation_id
+           where (v.host_id, v.guest_id) = (c.user_low, c.user_high)
+           group by 1""").fetchall())
+    assert sum(rows.values()) == count(scaled, "public.video_calls") > 0
+    assert {"scheduled", "completed"} <= rows.keys()
+
+
 def test_a_rerun_adds_nothing(scaled):
-    tables = ["auth.users", "public.profiles", "public.notifications"]
+    tables = ["auth.users", "public.profiles", "public.notifications", "public.conversations", "public.messages"]
     before = {t: count(scaled, t) for t in tables}
     scale_seed.generate(scaled.url, SCALE, out=lambda _line: None)
     assert {t: count(scaled, t) for t in tables} == before
+
+
+def test_every_index_is_back_after_the_load(scaled, db_server, template_db):
+    query = "select indexdef from pg_indexes where schemaname in ('public', 'private', 'auth') order by 1"
+    with psycopg.connect(database.database_url(db_server, template_db)) as template:
+        expected = template.execute(query).fetchall()
+    assert scaled.execute(query).fetchall() == expected
 
 
 def test_sizes_scale_every_table_and_never_go_below_a_handful():

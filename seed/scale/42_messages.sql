@@ -1,0 +1,23 @@
+-- Messages per conversation (mean messages/conversations; long threads of up to ~6x that),
+-- alternating senders, spread between the conversation's start and now.
+insert into public.messages (id, conversation_id, sender_id, body, created_at, updated_at)
+select
+    pg_temp.sid(5, pg_temp.sidx(c.id) * 64 + k),
+    c.id,
+    case when mod(k, 2) = 1 then c.user_low else c.user_high end,
+    pg_temp.pick(array['Hi! Is this still open?', 'Yes, happy to chat. When can you start?',
+        'I can start Monday. Here is my plan for the first week.', 'Sounds good, sending the brief now.',
+        'Thanks, I pushed a first draft for review.', 'Looks great. Two small comments inline.',
+        'Done. Anything else before we wrap up?', 'Could we move our call to Thursday?'], pg_temp.h(pg_temp.sidx(c.id) * 64 + k, 51)),
+    m.t,
+    m.t
+from public.conversations as c
+cross join lateral (
+    select least(63, 1 + floor((%(messages_per_conversation)s - 0.5) * 6 * power(pg_temp.h(pg_temp.sidx(c.id), 52), 5)))::integer as n
+) as cnt
+cross join lateral generate_series(1, cnt.n) as k
+cross join lateral (
+    select c.created_at + (now() - c.created_at) * (k::float8 / (cnt.n + 1)) as t
+) as m
+where c.id >= pg_temp.sid(4, %(lo)s) and c.id < pg_temp.sid(4, %(hi)s)
+on conflict do nothing
