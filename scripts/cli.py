@@ -53,6 +53,24 @@ def _cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_stripe_reconcile(args: argparse.Namespace) -> int:
+    import stripe
+
+    from scripts import stripe_reconcile
+    from webhook_service import config
+    from webhook_service.billing.settings import NotConfigured
+
+    try:
+        report = stripe_reconcile.reconcile(
+            dburl.resolve(args.db_url), config.from_env(),
+            grace_seconds=args.grace_seconds, replay_min_age_seconds=args.replay_min_age_seconds, limit=args.limit,
+        )
+    except (NotConfigured, stripe.StripeError) as exc:
+        print(f"ugig-db stripe-reconcile: {exc}", file=sys.stderr)
+        return 1
+    return 1 if any(o == "failed" for o in [*report.refreshed.values(), *report.replayed.values()]) else 0
+
+
 def _cmd_db(args: argparse.Namespace) -> int:
     if args.action == "start":
         print(localdb.start())
@@ -109,6 +127,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db-url", help="target database (default: SUPABASE_DB_URL, else local)")
     p.add_argument("--scale", type=float, help="size of the generated marketplace (1 = 200k users, 1M gigs; 0.01 for a quick one)")
     p.set_defaults(func=_cmd_seed)
+
+    p = sub.add_parser(
+        "stripe-reconcile",
+        help="re-fetch stale subscriptions from Stripe and replay failed webhook events (exit 1 if any still fails)",
+    )
+    p.add_argument("--db-url", help="target database (default: SUPABASE_DB_URL, else local)")
+    p.add_argument("--grace-seconds", type=int, default=3600,
+                   help="how long past its period end (or in a transitional status) a subscription counts as stale")
+    p.add_argument("--replay-min-age-seconds", type=int, default=60,
+                   help="replay only events received at least this long ago (leave fresh ones to Stripe's retries)")
+    p.add_argument("--limit", type=int, default=500, help="at most this many subscriptions and events per run")
+    p.set_defaults(func=_cmd_stripe_reconcile)
 
     p = sub.add_parser("db", help="the embedded local PostgreSQL cluster")
     p.add_argument("action", choices=["start", "stop", "status", "url"])
