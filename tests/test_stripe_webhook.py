@@ -352,3 +352,22 @@ def test_lifecycle_checkout_active_past_due_active_canceled(client, db, customer
     ]
     assert db.execute("select kind from private.email_outbox where user_id = %s order by created_at", (user.id,)) \
         == [(k,) for k, _ in notifications(db, user)]
+
+
+def test_benchmark_events_are_applied_then_duplicates(db):
+    """The bench (scripts/bench/stripe_webhooks.py) measures real work: its events apply."""
+    from scripts.bench import stripe_webhooks as bench
+
+    users = [db.create_user() for _ in range(2)]
+    for user in users:
+        db.execute("update public.subscriptions set stripe_customer_id = 'cus_bench_' || user_id where user_id = %s",
+                   (user.id,))
+    with billing_app(db.url, STRIPE_WEBHOOK_SECRET=bench.SECRET, STRIPE_PRO_PRICE_ID=bench.PRO_PRICE) as app:
+        client = app.test_client()
+        bodies = bench._events([u.id for u in users], 4)
+        for expected in ("applied", "duplicate"):
+            for body in bodies:
+                response = deliver(client, body, secret=bench.SECRET)
+                assert response.json["outcome"] == expected
+    assert db.execute("select count(*) from public.payments")[0][0] == 2
+    assert db.execute("select count(*) from public.subscriptions where plan = 'pro'")[0][0] == 2
