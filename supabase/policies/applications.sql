@@ -1,0 +1,39 @@
+-- Only the applicant and the gig's poster read an application.
+-- A signed-in user applies as themselves (applicant_id = caller); the gig checks (active, not
+--   your own, visible) and the 50 per 24 h rate limit are triggers.
+-- The applicant and the poster update it; which columns and transitions each may change is
+--   enforced by a trigger (applicant: proposal while pending, withdraw; poster: status).
+-- gig_id, applicant_id and timestamps are not client-writable. No client deletes applications.
+alter table public.applications enable row level security;
+
+revoke all on table public.applications from anon, authenticated;
+grant select on table public.applications to authenticated;
+grant insert (
+    gig_id, applicant_id, cover_letter, proposed_rate, proposed_timeline, portfolio_urls, ai_tools
+) on table public.applications to authenticated;
+grant update (
+    cover_letter, proposed_rate, proposed_timeline, portfolio_urls, ai_tools, status
+) on table public.applications to authenticated;
+grant all on table public.applications to service_role;
+
+create policy "applicants and posters read applications" on public.applications
+for select to authenticated
+using (
+    applicant_id = (select auth.uid())
+    or gig_id = any ((select private.my_gig_ids())::uuid [])
+);
+
+create policy "users apply as themselves" on public.applications
+for insert to authenticated
+with check (applicant_id = (select auth.uid()));
+
+create policy "applicants and posters update applications" on public.applications
+for update to authenticated
+using (
+    applicant_id = (select auth.uid())
+    or gig_id = any ((select private.my_gig_ids())::uuid [])
+)
+with check (
+    applicant_id = (select auth.uid())
+    or gig_id = any ((select private.my_gig_ids())::uuid [])
+);
