@@ -20,7 +20,7 @@ create policy "applicants and posters read applications" on public.applications
 for select to authenticated
 using (
     applicant_id = (select auth.uid())
-    or gig_id = any ((select private.my_gig_ids())::uuid [])
+    or gig_id = any((select private.my_gig_ids())::uuid [])
 );
 
 create policy "users apply as themselves" on public.applications
@@ -31,9 +31,9 @@ create policy "applicants and posters update applications" on public.application
 for update to authenticated
 using (
     applicant_id = (select auth.uid())
-    or gig_id = any ((select private.my_gig_ids())::uuid [])
+    or gig_id = any((select private.my_gig_ids())::uuid [])
 )
 with check (
     applicant_id = (select auth.uid())
-    or gig_id = any ((select private.my_gig_ids())::uuid [])
+    or gig_id = any((select private.my_gig_ids())::uuid [])
 );
