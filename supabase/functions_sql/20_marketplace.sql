@@ -622,3 +622,48 @@ revoke execute on function private.reviews_after_change() from public, anon, aut
 drop trigger if exists after_change on public.reviews;
 create trigger after_change after insert or delete or update of rating, reviewee_id on public.reviews
 for each row execute function private.reviews_after_change();
+
+/** Section - Storage */
+-- Ids (as text, like storage folder names) of everyone who applied to one of the caller's gigs:
+-- the resumes policy evaluates it once per statement.
+create or replace function private.my_applicant_ids()
+returns text []
+language sql
+stable
+security definer
+-- Reads applications to the caller's gigs without re-entering their row-level policies.
+set search_path = ''
+as $$
+    select coalesce(array_agg(distinct a.applicant_id::text), '{}')
+    from public.applications as a
+    join public.gigs as g on g.id = a.gig_id
+    where g.poster_id = (select auth.uid())
+$$;
+revoke execute on function private.my_applicant_ids() from public, anon, authenticated;
+grant execute on function private.my_applicant_ids() to authenticated, service_role;
+
+-- A deleted user's files go with them. Never blocks the deletion: a Storage that forbids direct
+-- deletes leaves the rows for the Storage API (documented in docs/api.md).
+create or replace function private.profiles_delete_files()
+returns trigger
+language plpgsql
+security definer
+-- Deletes storage.objects rows, which belong to Supabase Storage.
+set search_path = ''
+as $$
+begin
+    begin
+        delete from storage.objects as o
+        where o.bucket_id in ('avatars', 'portfolio', 'resumes')
+            and (storage.foldername(o.name))[1] = old.id::text;
+    exception when others then
+        raise warning 'files of deleted user % were not removed: % (SQLSTATE %)', old.id, sqlerrm, sqlstate;
+    end;
+    return null;
+end
+$$;
+revoke execute on function private.profiles_delete_files() from public, anon, authenticated;
+
+drop trigger if exists delete_files on public.profiles;
+create trigger delete_files after delete on public.profiles
+for each row execute function private.profiles_delete_files();

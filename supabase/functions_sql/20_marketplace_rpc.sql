@@ -1,0 +1,241 @@
+/**
+ * Marketplace RPCs: search_gigs, record_gig_view, set_application_status and
+ * bulk_set_application_status. Public functions are `security invoker`; record_gig_view needs the
+ * owner's rights and is a thin wrapper over private.record_gig_view.
+ */
+
+/** Section - search_gigs */
+create or replace function public.search_gigs(
+    q text default null,
+    category text default null,
+    skills text [] default null,
+    budget_type text default null,
+    budget_min numeric default null,
+    budget_max numeric default null,
+    location_type text default null,
+    sort text default 'relevance',
+    cursor text default null,
+    page_size integer default 20
+)
+returns setof public.gig_search_result
+language plpgsql
+stable
+security invoker
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+    v_query tsquery;
+    v_sort text := coalesce(search_gigs.sort, 'relevance');
+    v_after jsonb;
+    v_after_key numeric;
+    v_after_id uuid;
+begin
+    if search_gigs.page_size is null or search_gigs.page_size not between 1 and 50 then
+        raise exception using errcode = '22023', message = 'page_size must be between 1 and 50';
+    end if;
+    if v_sort not in ('relevance', 'newest', 'budget') then
+        raise exception using errcode = '22023', message = 'sort must be relevance, newest or budget';
+    end if;
+    if nullif(btrim(search_gigs.q), '') is not null then
+        v_query := pg_catalog.websearch_to_tsquery('english'::regconfig, search_gigs.q);
+    end if;
+    -- Without a query every rank is equal: relevance means newest.
+    if v_sort = 'relevance' and v_query is null then
+        v_sort := 'newest';
+    end if;
+    if search_gigs.cursor is not null then
+        begin
+            v_after := convert_from(decode(search_gigs.cursor, 'base64'), 'UTF8')::jsonb;
+            v_after_key := (v_after ->> 'k')::numeric;
+            v_after_id := (v_after ->> 'id')::uuid;
+        exception when others then
+            v_after := null;
+        end;
+        if v_after is null or v_after ->> 's' is distinct from v_sort or v_after_key is null or v_after_id is null then
+            raise exception using
+                errcode = '22023', message = 'cursor is not valid for this search (use next_cursor of the same search)';
+        end if;
+    end if;
+
+    return query
+    with matches as (
+        select
+            g.*,
+            case when v_query is null then 0::real else pg_catalog.ts_rank(g.search_vector, v_query) end as rank,
+            case v_sort
+                when 'relevance' then pg_catalog.ts_rank(g.search_vector, v_query)::numeric
+                when 'budget' then coalesce(g.budget_max, g.budget_min, -1)
+                else extract(epoch from g.published_at)
+            end as sort_key
+        from public.gigs as g
+        where g.status = 'active'
+            and (v_query is null or g.search_vector @@ v_query)
+            and (search_gigs.category is null or g.category = search_gigs.category)
+            and (search_gigs.skills is null or cardinality(search_gigs.skills) = 0
+                or g.skills_required && search_gigs.skills)
+            and (search_gigs.budget_type is null or g.budget_type = search_gigs.budget_type)
+            and (search_gigs.budget_min is null or coalesce(g.budget_max, g.budget_min) >= search_gigs.budget_min)
+            and (search_gigs.budget_max is null or coalesce(g.budget_min, g.budget_max) <= search_gigs.budget_max)
+            and (search_gigs.location_type is null or g.location_type = search_gigs.location_type)
+    )
+    select
+        m.id, m.poster_id, m.title, m.description, m.category, m.skills_required, m.ai_tools_preferred,
+        m.budget_type, m.budget_min, m.budget_max, m.currency, m.duration, m.location_type, m.location,
+        m.positions, m.status, m.published_at, m.applications_count, m.views_count, m.created_at, m.rank,
+        translate(
+            encode(convert_to(jsonb_build_object('s', v_sort, 'k', m.sort_key, 'id', m.id)::text, 'UTF8'), 'base64'),
+            E'\n', ''
+        ) as next_cursor
+    from matches as m
+    where v_after is null or (m.sort_key, m.id) < (v_after_key, v_after_id)
+    order by m.sort_key desc, m.id desc
+    limit search_gigs.page_size;
+end
+$$;
+revoke execute on function public.search_gigs(text, text, text [], text, numeric, numeric, text, text, text, integer)
+from public, anon, authenticated;
+grant execute on function public.search_gigs(text, text, text [], text, numeric, numeric, text, text, text, integer)
+to anon, authenticated, service_role;
+comment on function public.search_gigs(text, text, text [], text, numeric, numeric, text, text, text, integer) is
+'Searches active gigs the caller can see. q: web-search syntax ("rust -java", "data pipeline", or), empty for all. '
+'Filters: category slug, skills (any of), budget_type, budget_min/budget_max (overlap with the gig''s range), '
+'location_type. sort: relevance (default; newest without q) | newest | budget (highest first). '
+'Keyset pagination: pass the next_cursor of the last row to get the next page; page_size 1-50 (22023 otherwise).';
+
+/** Section - record_gig_view */
+create or replace function private.record_gig_view(p_gig_id uuid)
+returns boolean
+language plpgsql
+security definer
+-- Writes the private view log and the gig's view counter, which viewers may not write.
+set search_path = ''
+as $$
+declare
+    v_uid uuid := (select auth.uid());
+    v_gig record;
+    v_headers jsonb;
+    v_client text;
+    v_key text;
+begin
+    select g.poster_id, g.status into v_gig from public.gigs as g where g.id = p_gig_id;
+    if not found or (v_gig.status = 'draft' and v_gig.poster_id is distinct from v_uid) then
+        raise exception using errcode = 'PT404', message = 'gig not found';
+    end if;
+    if v_gig.poster_id = v_uid then
+        return false;  -- posters looking at their own gig are not views
+    end if;
+    if v_uid is not null then
+        v_key := v_uid::text;
+    else
+        -- Visitors without an account are told apart by the client address the API gateway saw.
+        begin
+            v_headers := nullif(current_setting('request.headers', true), '')::jsonb;
+        exception when others then
+            v_headers := null;
+        end;
+        v_client := coalesce(
+            v_headers ->> 'cf-connecting-ip',
+            v_headers ->> 'x-real-ip',
+            btrim(split_part(v_headers ->> 'x-forwarded-for', ',', 1))
+        );
+        if nullif(v_client, '') is null then
+            return false;
+        end if;
+        v_key := 'ip:' || md5(v_client);
+    end if;
+    insert into private.gig_views (gig_id, viewer_key, viewer_id, viewed_on)
+    values (p_gig_id, v_key, v_uid, (now() at time zone 'UTC')::date)
+    on conflict do nothing;
+    if not found then
+        return false;
+    end if;
+    update public.gigs as g set views_count = g.views_count + 1 where g.id = p_gig_id;
+    return true;
+end
+$$;
+revoke execute on function private.record_gig_view(uuid) from public, anon, authenticated;
+grant execute on function private.record_gig_view(uuid) to anon, authenticated, service_role;
+
+create or replace function public.record_gig_view(gig_id uuid)
+returns boolean
+language sql
+volatile
+security invoker
+set search_path = ''
+as $$
+    select private.record_gig_view(gig_id)
+$$;
+revoke execute on function public.record_gig_view(uuid) from public, anon, authenticated;
+grant execute on function public.record_gig_view(uuid) to anon, authenticated, service_role;
+comment on function public.record_gig_view(uuid) is
+'Counts a view of a gig: at most one per viewer per gig per UTC day (signed-in users by id, visitors by client '
+'address); the poster''s own views do not count. Returns true when counted. PT404 for a gig the caller cannot see.';
+
+/** Section - Application status */
+create or replace function public.set_application_status(application_id uuid, status text)
+returns public.applications
+language plpgsql
+volatile
+security invoker
+set search_path = ''
+as $$
+#variable_conflict use_variable
+declare
+    v_row public.applications;
+begin
+    update public.applications as a
+    set status = set_application_status.status
+    where a.id = set_application_status.application_id
+    returning a.* into v_row;
+    if not found then
+        raise exception using errcode = 'PT404', message = 'application not found';
+    end if;
+    return v_row;
+end
+$$;
+revoke execute on function public.set_application_status(uuid, text) from public, anon, authenticated;
+grant execute on function public.set_application_status(uuid, text) to authenticated, service_role;
+comment on function public.set_application_status(uuid, text) is
+'Moves one application to a new status with the caller''s rights (poster: reviewing, shortlisted, rejected, '
+'accepted; applicant: withdrawn). Returns the application. PT404 not visible, 42501 not yours to change, PT409 '
+'transition not allowed or positions full.';
+
+create or replace function public.bulk_set_application_status(application_ids uuid [], status text)
+returns setof public.applications
+language plpgsql
+volatile
+security invoker
+set search_path = ''
+as $$
+#variable_conflict use_variable
+declare
+    v_ids uuid [];
+    v_count integer;
+begin
+    select coalesce(array_agg(distinct x), '{}') into v_ids
+    from unnest(bulk_set_application_status.application_ids) as x
+    where x is not null;
+    if cardinality(v_ids) = 0 or cardinality(v_ids) > 50 then
+        raise exception using errcode = '22023', message = 'application_ids must hold 1 to 50 ids';
+    end if;
+    return query
+    update public.applications as a
+    set status = bulk_set_application_status.status
+    where a.id = any (v_ids)
+    returning a.*;
+    get diagnostics v_count = row_count;
+    if v_count <> cardinality(v_ids) then
+        -- All or nothing: one unknown or invisible id undoes the whole call.
+        raise exception using
+            errcode = 'PT404',
+            message = pg_catalog.format('%s of the %s applications were not found', cardinality(v_ids) - v_count,
+                cardinality(v_ids));
+    end if;
+end
+$$;
+revoke execute on function public.bulk_set_application_status(uuid [], text) from public, anon, authenticated;
+grant execute on function public.bulk_set_application_status(uuid [], text) to authenticated, service_role;
+comment on function public.bulk_set_application_status(uuid [], text) is
+'Moves 1-50 applications to the same status, all or nothing (the same rules as set_application_status). '
+'Returns the updated applications. 22023 for an empty or oversized list, PT404 when any id is not visible.';
