@@ -134,6 +134,28 @@ def _function(conn: psycopg.Connection, oid: int, name: str, args: str, result: 
     return out + [""]
 
 
+_BUCKETS = """
+    select id, public, file_size_limit, allowed_mime_types from storage.buckets order by id"""
+
+_OBJECT_POLICIES = """
+    select policyname, lower(cmd), roles::text[] from pg_policies
+    where schemaname = 'storage' and tablename = 'objects' and policyname like %s
+    order by cmd, policyname"""
+
+
+def _buckets(conn: psycopg.Connection) -> list[str]:
+    """Storage buckets with their limits and the storage.objects policies named after them."""
+    out = ["## Storage buckets", ""]
+    for bucket, public, limit, types in conn.execute(_BUCKETS).fetchall():
+        size = f"{limit // (1024 * 1024)} MiB" if limit and limit % (1024 * 1024) == 0 else f"{limit} bytes"
+        out += [f"### `{bucket}` ({'public' if public else 'private'}, {size if limit else 'no size limit'})", "",
+                f"Types: {', '.join(f'`{t}`' for t in types or []) or 'any'}", ""]
+        for policy, cmd, roles in conn.execute(_OBJECT_POLICIES, (f"{bucket}:%",)).fetchall():
+            out.append(f"- policy ({cmd}, {', '.join(roles)}): {policy}")
+        out.append("")
+    return out
+
+
 def render(conn: psycopg.Connection) -> str:
     """The whole document for the database `conn` is connected to."""
     out = [HEADER, "## Tables and views", ""]
@@ -144,6 +166,7 @@ def render(conn: psycopg.Connection) -> str:
         out += ["## Types", ""]
         for row in types:
             out += _type(conn, *row)
+    out += _buckets(conn)
     out += ["## Functions (RPC)", ""]
     for row in conn.execute(_FUNCTIONS).fetchall():
         out += _function(conn, *row)
