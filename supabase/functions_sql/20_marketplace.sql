@@ -360,6 +360,27 @@ drop trigger if exists guard on public.applications;
 create trigger guard before insert or update on public.applications
 for each row execute function private.applications_guard();
 
+-- Status changes by one caller run one statement at a time. Accepting locks the gig and then
+-- rejects the gig's other open applications; without this, two acceptances racing on one gig would
+-- each hold an application row the other needs (a deadlock instead of a clean PT409).
+create or replace function private.applications_serialize()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+    perform pg_catalog.pg_advisory_xact_lock(
+        pg_catalog.hashtextextended('applications.update:' || coalesce((select auth.uid())::text, ''), 0)
+    );
+    return null;
+end
+$$;
+revoke execute on function private.applications_serialize() from public, anon, authenticated;
+
+drop trigger if exists serialize on public.applications;
+create trigger serialize before update on public.applications
+for each statement execute function private.applications_serialize();
+
 drop trigger if exists set_updated_at on public.applications;
 create trigger set_updated_at before update on public.applications
 for each row execute function private.set_updated_at();
@@ -642,16 +663,19 @@ $$;
 revoke execute on function private.my_applicant_ids() from public, anon, authenticated;
 grant execute on function private.my_applicant_ids() to authenticated, service_role;
 
--- A deleted user's files go with them. Never blocks the deletion: a Storage that forbids direct
--- deletes leaves the rows for the Storage API (documented in docs/api.md).
-create or replace function private.profiles_delete_files()
+-- A deleted user leaves nothing behind that the foreign keys cannot reach: their files in the
+-- marketplace buckets and their rate-limit events (keyed by user id, no foreign key). Never blocks
+-- the deletion: a Storage that forbids direct deletes leaves the file rows for the Storage API
+-- (see docs/marketplace.md).
+create or replace function private.profiles_after_delete()
 returns trigger
 language plpgsql
 security definer
--- Deletes storage.objects rows, which belong to Supabase Storage.
+-- Deletes storage.objects rows (owned by Supabase Storage) and private rate-limit events.
 set search_path = ''
 as $$
 begin
+    delete from private.rate_limit_events as e where e.subject = old.id;
     begin
         delete from storage.objects as o
         where o.bucket_id in ('avatars', 'portfolio', 'resumes')
@@ -662,8 +686,8 @@ begin
     return null;
 end
 $$;
-revoke execute on function private.profiles_delete_files() from public, anon, authenticated;
+revoke execute on function private.profiles_after_delete() from public, anon, authenticated;
 
-drop trigger if exists delete_files on public.profiles;
-create trigger delete_files after delete on public.profiles
-for each row execute function private.profiles_delete_files();
+drop trigger if exists after_delete on public.profiles;
+create trigger after_delete after delete on public.profiles
+for each row execute function private.profiles_after_delete();

@@ -23,12 +23,13 @@ stable
 security invoker
 set search_path = ''
 as $$
-#variable_conflict use_column
 declare
     v_query tsquery;
     v_sort text := coalesce(search_gigs.sort, 'relevance');
+    v_key text;
+    v_key_type text;
     v_after jsonb;
-    v_after_key numeric;
+    v_after_key text;
     v_after_id uuid;
 begin
     if search_gigs.page_size is null or search_gigs.page_size not between 1 and 50 then
@@ -44,11 +45,20 @@ begin
     if v_sort = 'relevance' and v_query is null then
         v_sort := 'newest';
     end if;
+    -- The sort key as a plain expression, so `newest` and `budget` walk their indexes.
+    v_key := case v_sort
+        when 'relevance' then 'pg_catalog.ts_rank(g.search_vector, $1)'
+        when 'budget' then 'coalesce(g.budget_max, g.budget_min, -1)'
+        else 'g.published_at'
+    end;
+    v_key_type := case v_sort when 'relevance' then 'real' when 'budget' then 'numeric' else 'timestamptz' end;
     if search_gigs.cursor is not null then
         begin
             v_after := convert_from(decode(search_gigs.cursor, 'base64'), 'UTF8')::jsonb;
-            v_after_key := (v_after ->> 'k')::numeric;
+            v_after_key := v_after ->> 'k';
             v_after_id := (v_after ->> 'id')::uuid;
+            -- The key must read back as the sort's type.
+            execute pg_catalog.format('select %L::%s', v_after_key, v_key_type);
         exception when others then
             v_after := null;
         end;
@@ -58,39 +68,32 @@ begin
         end if;
     end if;
 
-    return query
-    with matches as (
+    return query execute pg_catalog.format(
+        $sql$
         select
-            g.*,
-            case when v_query is null then 0::real else pg_catalog.ts_rank(g.search_vector, v_query) end as rank,
-            case v_sort
-                when 'relevance' then pg_catalog.ts_rank(g.search_vector, v_query)::numeric
-                when 'budget' then coalesce(g.budget_max, g.budget_min, -1)
-                else extract(epoch from g.published_at)
-            end as sort_key
+            g.id, g.poster_id, g.title, g.description, g.category, g.skills_required, g.ai_tools_preferred,
+            g.budget_type, g.budget_min, g.budget_max, g.currency, g.duration, g.location_type, g.location,
+            g.positions, g.status, g.published_at, g.applications_count, g.views_count, g.created_at,
+            case when $1 is null then 0::real else pg_catalog.ts_rank(g.search_vector, $1) end,
+            translate(encode(convert_to(
+                jsonb_build_object('s', $11, 'k', (%1$s)::text, 'id', g.id)::text, 'UTF8'), 'base64'), E'\n', '')
         from public.gigs as g
         where g.status = 'active'
-            and (v_query is null or g.search_vector @@ v_query)
-            and (search_gigs.category is null or g.category = search_gigs.category)
-            and (search_gigs.skills is null or cardinality(search_gigs.skills) = 0
-                or g.skills_required && search_gigs.skills)
-            and (search_gigs.budget_type is null or g.budget_type = search_gigs.budget_type)
-            and (search_gigs.budget_min is null or coalesce(g.budget_max, g.budget_min) >= search_gigs.budget_min)
-            and (search_gigs.budget_max is null or coalesce(g.budget_min, g.budget_max) <= search_gigs.budget_max)
-            and (search_gigs.location_type is null or g.location_type = search_gigs.location_type)
+            and ($1 is null or g.search_vector @@ $1)
+            and ($2 is null or g.category = $2)
+            and ($3 is null or cardinality($3) = 0 or g.skills_required && $3)
+            and ($4 is null or g.budget_type = $4)
+            and ($5 is null or coalesce(g.budget_max, g.budget_min) >= $5)
+            and ($6 is null or coalesce(g.budget_min, g.budget_max) <= $6)
+            and ($7 is null or g.location_type = $7)
+            and ($8 is null or (%1$s, g.id) < ($8::%2$s, $9))
+        order by %1$s desc, g.id desc
+        limit $10
+        $sql$,
+        v_key, v_key_type
     )
-    select
-        m.id, m.poster_id, m.title, m.description, m.category, m.skills_required, m.ai_tools_preferred,
-        m.budget_type, m.budget_min, m.budget_max, m.currency, m.duration, m.location_type, m.location,
-        m.positions, m.status, m.published_at, m.applications_count, m.views_count, m.created_at, m.rank,
-        translate(
-            encode(convert_to(jsonb_build_object('s', v_sort, 'k', m.sort_key, 'id', m.id)::text, 'UTF8'), 'base64'),
-            E'\n', ''
-        ) as next_cursor
-    from matches as m
-    where v_after is null or (m.sort_key, m.id) < (v_after_key, v_after_id)
-    order by m.sort_key desc, m.id desc
-    limit search_gigs.page_size;
+    using v_query, search_gigs.category, search_gigs.skills, search_gigs.budget_type, search_gigs.budget_min,
+        search_gigs.budget_max, search_gigs.location_type, v_after_key, v_after_id, search_gigs.page_size, v_sort;
 end
 $$;
 revoke execute on function public.search_gigs(text, text, text [], text, numeric, numeric, text, text, text, integer)

@@ -170,14 +170,18 @@ def _gig_in(db, poster, status):
     return gig
 
 
-@pytest.mark.parametrize("old, new", [(o, n) for o in STATUSES for n in STATUSES if o != n])
-def test_gig_transitions(db, poster, old, new):
-    gig = _gig_in(db, poster, old)
+@pytest.mark.parametrize("old", STATUSES)
+def test_gig_transitions(db, poster, old):
+    """From `old`, every other status: ALLOWED ones succeed, the rest raise PT409."""
     q = "update public.gigs set status = %s where id = %s returning status"
-    if (old, new) in ALLOWED:
-        assert db.as_user(poster).one(q, (new, gig["id"])) == {"status": new}
-    else:
-        db.as_user(poster).rejects("PT409", q, (new, gig["id"]), match=f"from {old} to {new}")
+    for new in STATUSES:
+        if new == old:
+            continue
+        gig = _gig_in(db, poster, old)
+        if (old, new) in ALLOWED:
+            assert db.as_user(poster).one(q, (new, gig["id"])) == {"status": new}
+        else:
+            db.as_user(poster).rejects("PT409", q, (new, gig["id"]), match=f"from {old} to {new}")
 
 
 @pytest.mark.parametrize("status", ["paused", "closed", "filled"])
