@@ -120,6 +120,10 @@ begin
                     errcode = 'PT409',
                     message = pg_catalog.format('%s applications are already accepted: positions cannot go below that', v_accepted);
             end if;
+            -- Down to exactly the accepted number: every position is taken.
+            if new.positions = v_accepted and new.status in ('active', 'paused') then
+                new.status := 'filled';
+            end if;
         end if;
     end if;
 
@@ -232,7 +236,8 @@ $$;
 revoke execute on function private.gigs_after_filled() from public, anon, authenticated;
 
 drop trigger if exists after_filled on public.gigs;
-create trigger after_filled after update of status on public.gigs
+-- Not `update of status`: the guard itself may fill a gig whose positions were lowered.
+create trigger after_filled after update on public.gigs
 for each row when (new.status = 'filled' and old.status <> 'filled')
 execute function private.gigs_after_filled();
 

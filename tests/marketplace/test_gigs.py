@@ -283,4 +283,14 @@ def test_positions_cannot_go_below_accepted(db, poster, applicant, stranger):
         app = apply_to(db.as_user(user), gig["id"])
         set_status(me, "applications", app["id"], "accepted")
     me.rejects("PT409", "update public.gigs set positions = 1 where id = %s returning id", (gig["id"],))
-    assert me.one("update public.gigs set positions = 2 where id = %s returning positions", (gig["id"],))
+    assert me.one("update public.gigs set positions = 4 where id = %s returning positions", (gig["id"],))
+
+
+def test_lowering_positions_to_the_accepted_number_fills_the_gig(db, poster, applicant, stranger):
+    me = db.as_user(poster)
+    gig = create_gig(me, positions=2)
+    set_status(me, "applications", apply_to(db.as_user(applicant), gig["id"])["id"], "accepted")
+    waiting = apply_to(db.as_user(stranger), gig["id"])
+    assert me.one("update public.gigs set positions = 1 where id = %s returning status", (gig["id"],)) == {
+        "status": "filled"}
+    assert me.scalar("select status from public.applications where id = %s", (waiting["id"],)) == "rejected"
