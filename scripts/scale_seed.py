@@ -48,6 +48,8 @@ STAGES = [
     Stage("12_profiles.sql", "public.profiles", "users"),
     Stage("13_subscriptions.sql", "public.subscriptions", "users"),
     Stage("14_notification_settings.sql", "public.notification_settings", "users"),
+    Stage("20_gigs.sql", "public.gigs", "gigs"),
+    Stage("30_applications.sql", "public.applications", "application_slots"),
     Stage("40_conversations.sql", "public.conversations", "conversations"),
     Stage("41_conversation_participants.sql", "public.conversation_participants", "conversations"),
     Stage("42_messages.sql", "public.messages", "conversations"),
@@ -102,27 +104,25 @@ def generate(db_url: str, scale: float, *, out: Callable[[str], None] = print,
             "select extensions.crypt(%s, extensions.gen_salt('bf', 6))", (PASSWORD,)
         ).fetchone()[0]
         params["with_gigs"] = _exists(conn, "public.gigs")
+        # One "now" for every stage, so times computed in different stages agree.
+        params["t0"] = conn.execute("select now()").fetchone()[0]
         for stmt in _statements("00_helpers.sql"):
             conn.execute(stmt.encode(), prepare=False)
         # Building an index once is far cheaper than maintaining it row by row (GIN above all).
+        # The finishing stages look applications up by gig, so those come back first; the rest
+        # after the finishing stages, which rewrite many gig and profile rows.
         dropped = _drop_secondary_indexes(conn)
+        early = [d for d in dropped if " ON public.applications " in d]
         try:
-            for stage in STAGES:
-                report.append(_run_stage(conn, stage, params, out, chunk_rows))
+            try:
+                for stage in STAGES:
+                    report.append(_run_stage(conn, stage, params, out, chunk_rows))
+            finally:
+                report.append(_recreate_indexes(conn, early, out, "rebuild application indexes"))
+            for name in finishing_files():
+                report.append(_finish(conn, name, params, out))
         finally:
-            report.append(_recreate_indexes(conn, dropped, out))
-        for name in finishing_files():
-            if not all(_exists(conn, t) for t in _tables_needed(name)):
-                report.append(f"{name}: skipped (tables not present yet)")
-                out(report[-1])
-                continue
-            started = time.monotonic()
-            bar = progress.Bar(name, len(_statements(name)))
-            for stmt in _statements(name):
-                conn.execute(stmt.encode(), params if "%(" in stmt else None, prepare=False)
-                bar.advance()
-            report.append(bar.done(f"{time.monotonic() - started:.1f}s"))
-            out(report[-1])
+            report.append(_recreate_indexes(conn, [d for d in dropped if d not in early], out))
         conn.execute("set session_replication_role = origin")
         report.append(_vacuum(conn, out))
     return report
@@ -151,9 +151,10 @@ def _drop_secondary_indexes(conn: psycopg.Connection) -> list[str]:
     return [definition for _name, definition in rows]
 
 
-def _recreate_indexes(conn: psycopg.Connection, definitions: list[str], out: Callable[[str], None]) -> str:
+def _recreate_indexes(conn: psycopg.Connection, definitions: list[str], out: Callable[[str], None],
+                      label: str = "rebuild indexes") -> str:
     started = time.monotonic()
-    bar = progress.Bar("rebuild indexes", len(definitions))
+    bar = progress.Bar(label, len(definitions))
     for definition in definitions:
         conn.execute(definition)
         bar.advance()
@@ -179,6 +180,20 @@ def _vacuum(conn: psycopg.Connection, out: Callable[[str], None]) -> str:
         conn.execute(f"vacuum (analyze) {table}")
         bar.advance()
     line = bar.done(f"{len(tables)} tables in {time.monotonic() - started:.1f}s")
+    out(line)
+    return line
+
+
+def _finish(conn: psycopg.Connection, name: str, params: dict[str, object], out: Callable[[str], None]) -> str:
+    if not all(_exists(conn, t) for t in _tables_needed(name)):
+        line = f"{name}: skipped (tables not present yet)"
+    else:
+        started = time.monotonic()
+        bar = progress.Bar(name, len(_statements(name)))
+        for stmt in _statements(name):
+            conn.execute(stmt.encode(), params if "%(" in stmt else None, prepare=False)
+            bar.advance()
+        line = bar.done(f"{time.monotonic() - started:.1f}s")
     out(line)
     return line
 

@@ -57,9 +57,19 @@ def run(
     return [paths.SEED_DIR.joinpath("users.json").name, *(p.name for p in files)]
 
 
+class SeedError(RuntimeError):
+    """A seed file failed; nothing was loaded."""
+
+
 def _run_file(conn: psycopg.Connection, path: Path) -> None:
     for stmt in sqlfiles.SqlFile(path, "seed").statements:
-        conn.execute(stmt.text.encode(), prepare=False)
+        try:
+            conn.execute(stmt.text.encode(), prepare=False)
+        except psycopg.Error as exc:
+            raise SeedError(
+                f"seed/{path.name}:{stmt.line}: {exc.diag.message_primary or exc} (SQLSTATE {exc.sqlstate})"
+                + (f"\n{exc.diag.context}" if exc.diag.context else "")
+            ) from exc
 
 
 def demo_logins(count: int = 4) -> list[tuple[str, str, str]]:

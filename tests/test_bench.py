@@ -83,7 +83,7 @@ def test_a_small_run_times_the_request_as_the_client_and_as_postgres(small_marke
         result = client_queries.measure(conn, query, iterations=5)
     assert len(result.samples_ms) == len(result.baseline_ms) == 5
     assert result.seq_scans == [] and result.ratio > 0
-    assert "| unread notification count | authenticated |" in client_queries.table([result])
+    assert "| unread notification count | authenticated | 5 |" in client_queries.table([result])
 
 
 def test_plans_include_a_seq_scan_where_no_index_helps(small_marketplace):

@@ -123,7 +123,8 @@ def test_calls_are_between_the_two_people_of_a_conversation_past_and_upcoming(sc
 
 
 def test_a_rerun_adds_nothing(scaled):
-    tables = ["auth.users", "public.profiles", "public.notifications", "public.conversations", "public.messages"]
+    tables = ["auth.users", "public.profiles", "public.notifications", "public.conversations", "public.messages",
+              "public.video_calls"]
     before = {t: count(scaled, t) for t in tables}
     scale_seed.generate(scaled.url, SCALE, out=lambda _line: None)
     assert {t: count(scaled, t) for t in tables} == before

@@ -19,7 +19,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
 import psycopg
 from psycopg import sql
@@ -31,6 +31,8 @@ from scripts.bench import _report
 
 BENCH_DB = "ugig_bench"
 ITERATIONS = int(os.environ.get("BENCH_ITERATIONS", "200"))
+# A slow query stops early (with at least WARMUP samples) so a bad plan cannot stall the bench.
+SECONDS_PER_QUERY = float(os.environ.get("BENCH_SECONDS_PER_QUERY", "20"))
 WARMUP = 20
 MAX_RLS_RATIO = 1.5
 BIG_TABLES = {
@@ -183,21 +185,29 @@ def measure(conn: psycopg.Connection, query: Query, iterations: int = ITERATIONS
     for _ in range(WARMUP):
         request(conn, query.role, claims, query.sql, params)
         request(conn, "postgres", claims, baseline, params)
-    samples = [request(conn, query.role, claims, query.sql, params) for _ in range(iterations)]
-    base = [request(conn, "postgres", claims, baseline, params) for _ in range(iterations)]
+    samples = _sample(lambda: request(conn, query.role, claims, query.sql, params), iterations)
+    base = _sample(lambda: request(conn, "postgres", claims, baseline, params), len(samples))
     scans = _report.seq_scans(plans(conn, query.role, claims, query.sql, params), BIG_TABLES)
     return Result(query, samples, base, scans)
 
 
+def _sample(timed: Callable[[], float], iterations: int) -> list[float]:
+    samples: list[float] = []
+    deadline = time.monotonic() + SECONDS_PER_QUERY
+    while len(samples) < iterations and (len(samples) < WARMUP or time.monotonic() < deadline):
+        samples.append(timed())
+    return samples
+
+
 def table(results: list[Result]) -> str:
     rows = [
-        [r.query.name, r.query.role, f"{r.p(50):.2f}", f"{r.p(95):.2f}", f"{r.p(99):.2f}",
+        [r.query.name, r.query.role, str(len(r.samples_ms)), f"{r.p(50):.2f}", f"{r.p(95):.2f}", f"{r.p(99):.2f}",
          f"≤ {r.query.target_ms:g}", f"{_report.percentile(r.baseline_ms, 95):.2f}", f"{r.ratio:.2f}",
          "seq scan: " + ", ".join(r.seq_scans) if r.seq_scans else "indexes only", r.verdict]
         for r in results
     ]
     return _report.markdown_table(
-        ["query", "role", "p50 ms", "p95 ms", "p99 ms", "target p95", "as postgres p95", "RLS ratio",
+        ["query", "role", "n", "p50 ms", "p95 ms", "p99 ms", "target p95", "as postgres p95", "RLS ratio",
          "plan", "verdict"],
         rows,
     )
@@ -250,7 +260,8 @@ def run(db_url: str | None) -> None:
     where = f"scale {scale:g} (local `{BENCH_DB}`)" if db_url is None else "the database given"
     _report.replace_section("queries", (
         "## Client queries\n\n"
-        f"Measured {stamp} on {where}: {sizes} rows. {ITERATIONS} requests each, PostgREST-style "
+        f"Measured {stamp} on {where}: {sizes} rows. Up to {ITERATIONS} requests each "
+        f"(fewer when a query needs more than {SECONDS_PER_QUERY:g} s for them), PostgREST-style "
         "(one transaction, `set local role`, JWT claims); times are the query's execution and fetch. "
         "RLS ratio = median as the client role / median as `postgres` with the same claims. "
         "Plan: auto_explain of the request including nested statements; a Seq Scan on a big table fails.\n\n"

@@ -71,3 +71,10 @@ as $$
         else 'filled'
     end
 $$;
+
+-- How many messages conversation i has: mean p_mean, a long tail up to ~6x (capped at 63).
+create function pg_temp.message_count(p_i bigint, p_mean double precision) returns integer
+language sql immutable
+as $$
+    select least(63, 1 + floor((p_mean - 0.5) * 6 * power(pg_temp.h(p_i, 56), 5)))::integer
+$$;

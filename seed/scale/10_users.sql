@@ -19,5 +19,5 @@ select
     t,
     '', '', '', '', false, false
 from generate_series(%(lo)s::bigint, %(hi)s::bigint - 1) as i
-cross join lateral (select now() - (1 - i::float8 / %(users)s) * interval '730 days' as t) as c
+cross join lateral (select %(t0)s::timestamptz - (1 - i::float8 / %(users)s) * interval '730 days' as t) as c
 on conflict do nothing

@@ -21,7 +21,7 @@ select
     case when mod(i, 10) = 7 then 'agent' else 'human' end,
     pg_temp.h(i, 18) < 0.8,
     pg_temp.h(i, 19) < 0.1,
-    now() - pg_temp.h(i, 20) * interval '60 days',
+    %(t0)s::timestamptz - pg_temp.h(i, 20) * interval '60 days',
     u.created_at,
     u.created_at
 from auth.users as u

@@ -13,11 +13,11 @@ select
     m.t
 from public.conversations as c
 cross join lateral (
-    select least(63, 1 + floor((%(messages_per_conversation)s - 0.5) * 6 * power(pg_temp.h(pg_temp.sidx(c.id), 52), 5)))::integer as n
+    select pg_temp.message_count(pg_temp.sidx(c.id), %(messages_per_conversation)s) as n
 ) as cnt
 cross join lateral generate_series(1, cnt.n) as k
 cross join lateral (
-    select c.created_at + (now() - c.created_at) * (k::float8 / (cnt.n + 1)) as t
+    select c.created_at + (%(t0)s::timestamptz - c.created_at) * (k::float8 / (cnt.n + 1)) as t
 ) as m
 where c.id >= pg_temp.sid(4, %(lo)s) and c.id < pg_temp.sid(4, %(hi)s)
 on conflict do nothing

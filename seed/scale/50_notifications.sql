@@ -22,6 +22,6 @@ cross join lateral (
         pg_temp.pick(array['application_received', 'application_received', 'application_status_changed',
             'message_received', 'message_received', 'message_received', 'call_scheduled', 'review_received',
             'gig_filled'], pg_temp.h(i, 53)) as type,
-        now() - pg_temp.h(i, 54) * interval '90 days' as created_at
+        %(t0)s::timestamptz - pg_temp.h(i, 54) * interval '90 days' as created_at
 ) as n
 on conflict do nothing

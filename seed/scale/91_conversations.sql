@@ -1,6 +1,6 @@
 -- needs: public.conversations, public.conversation_participants, public.messages
--- Settle the inbox caches the messages trigger keeps: last message time on the conversation
--- and on both participants' rows; most people have read everything, some are behind.
+-- Check the inbox caches against the messages: the stages wrote them in advance, so this only
+-- repairs conversations whose messages did not all make it (none, normally).
 update public.conversations as c
 set last_message_at = m.last_at
 from (select conversation_id, max(created_at) as last_at from public.messages group by conversation_id) as m

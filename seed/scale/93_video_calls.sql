@@ -22,8 +22,8 @@ cross join lateral (
     select
         pg_temp.sidx(c.id) as i,
         case
-            when pg_temp.h(pg_temp.sidx(c.id), 63) < 0.2 then now() + pg_temp.h(pg_temp.sidx(c.id), 62) * interval '30 days'
-            else c.created_at + (now() - c.created_at) * pg_temp.h(pg_temp.sidx(c.id), 62)
+            when pg_temp.h(pg_temp.sidx(c.id), 63) < 0.2 then %(t0)s::timestamptz + pg_temp.h(pg_temp.sidx(c.id), 62) * interval '30 days'
+            else c.created_at + (%(t0)s::timestamptz - c.created_at) * pg_temp.h(pg_temp.sidx(c.id), 62)
         end as at,
         case
             when pg_temp.h(pg_temp.sidx(c.id), 63) < 0.2 then 'scheduled'
