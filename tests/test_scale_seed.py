@@ -39,6 +39,8 @@ def count(conn: psycopg.Connection, table: str) -> int:
         ("public.subscriptions", 200, 0),
         ("public.notification_settings", 200, 0),
         ("public.notifications", 2_000, 0),
+        ("public.gigs", 1_000, 0),
+        ("public.applications", 5_000, 0.1),  # a repeated (gig, applicant) pair is dropped
         ("public.conversations", 1_000, 0.05),  # a repeated pair is dropped
         ("public.conversation_participants", 2 * 1_000, 0.05),
         ("public.messages", 10_000, 0.15),
@@ -70,6 +72,79 @@ def test_notifications_are_skewed_towards_active_users(scaled):
            from (select count(*) as n from public.notifications group by user_id) as x"""
     ).fetchone()
     assert top >= 10 * median
+
+
+def test_gigs_cover_every_category_and_status(scaled):
+    categories = scaled.execute("select count(distinct category) from public.gigs").fetchone()[0]
+    statuses = {r[0] for r in scaled.execute("select distinct status from public.gigs")}
+    assert categories == 10 and statuses == {"draft", "active", "paused", "closed", "filled"}
+
+
+def test_a_few_posters_own_a_large_share_of_the_gigs(scaled):
+    top, median = scaled.execute(
+        """select max(n), percentile_disc(0.5) within group (order by n)
+           from (select count(*) as n from public.gigs group by poster_id) as x"""
+    ).fetchone()
+    assert top >= 20 * median
+
+
+def test_applications_count_matches_the_applications(scaled):
+    wrong = scaled.execute(
+        """select count(*) from public.gigs g
+           where g.applications_count <> (select count(*) from public.applications a where a.gig_id = g.id)"""
+    ).fetchone()[0]
+    assert wrong == 0
+
+
+def test_nobody_applied_to_a_draft_or_to_their_own_gig(scaled):
+    bad = scaled.execute(
+        """select count(*) from public.applications a join public.gigs g on g.id = a.gig_id
+           where g.status = 'draft' or g.poster_id = a.applicant_id"""
+    ).fetchone()[0]
+    assert bad == 0
+
+
+def test_applications_are_in_every_state_and_accepted_only_where_a_gig_filled(scaled):
+    states = {r[0] for r in scaled.execute("select distinct status from public.applications")}
+    assert states == {"pending", "reviewing", "shortlisted", "rejected", "accepted", "withdrawn"}
+    bad = scaled.execute(
+        """select count(*) from public.gigs g
+           where (g.status = 'filled') <> exists (select 1 from public.applications a
+                                                   where a.gig_id = g.id and a.status = 'accepted')
+              or (g.status = 'filled' and (
+                    g.positions <> (select count(*) from public.applications a where a.gig_id = g.id and a.status = 'accepted')
+                    or exists (select 1 from public.applications a where a.gig_id = g.id
+                               and a.status in ('pending', 'reviewing', 'shortlisted'))))"""
+    ).fetchone()[0]
+    assert bad == 0
+
+
+def test_published_gigs_are_counted_for_the_plan_limit(scaled):
+    missing = scaled.execute(
+        """select count(*) from public.gigs g where g.published_at is not null
+           and not exists (select 1 from private.gig_publications p where p.gig_id = g.id)"""
+    ).fetchone()[0]
+    assert missing == 0
+
+
+def test_every_gig_is_searchable(scaled):
+    assert scaled.execute("select count(*) from public.gigs where search_vector = ''::tsvector").fetchone()[0] == 0
+
+
+def test_reviews_are_between_a_poster_and_the_accepted_applicant_and_ratings_follow(scaled):
+    bad = scaled.execute(
+        """select count(*) from public.reviews r join public.gigs g on g.id = r.gig_id
+           where not exists (select 1 from public.applications a where a.gig_id = r.gig_id and a.status = 'accepted'
+                             and ((r.reviewer_id, r.reviewee_id) in ((g.poster_id, a.applicant_id), (a.applicant_id, g.poster_id))))"""
+    ).fetchone()[0]
+    assert bad == 0 and count(scaled, "public.reviews") > 0
+    stale = scaled.execute(
+        """select count(*) from public.profiles p
+           left join (select reviewee_id, round(avg(rating), 2) as avg, count(*)::integer as n
+                      from public.reviews group by 1) r on r.reviewee_id = p.id
+           where (p.rating_avg, p.rating_count) is distinct from (r.avg, coalesce(r.n, 0))"""
+    ).fetchone()[0]
+    assert stale == 0
 
 
 def test_some_people_have_far_more_conversations_than_most(scaled):
@@ -123,8 +198,8 @@ def test_calls_are_between_the_two_people_of_a_conversation_past_and_upcoming(sc
 
 
 def test_a_rerun_adds_nothing(scaled):
-    tables = ["auth.users", "public.profiles", "public.notifications", "public.conversations", "public.messages",
-              "public.video_calls"]
+    tables = ["auth.users", "public.profiles", "public.gigs", "public.applications", "public.notifications",
+              "public.conversations", "public.messages", "public.reviews", "public.video_calls"]
     before = {t: count(scaled, t) for t in tables}
     scale_seed.generate(scaled.url, SCALE, out=lambda _line: None)
     assert {t: count(scaled, t) for t in tables} == before
