@@ -105,10 +105,6 @@ begin
     ) then
         return true;
     end if;
-    -- TODO(comms): drop this guard once the marketplace tables are on main.
-    if to_regclass('public.applications') is null then
-        return false;
-    end if;
     return exists (
         select 1
         from public.applications as a
