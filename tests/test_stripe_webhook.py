@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -287,22 +288,38 @@ def test_refund_marks_the_payment_refunded(client, db, customer):
 
 # --- failures -------------------------------------------------------------------------------
 
-def test_database_down_answers_503_then_the_retry_succeeds(client, db, customer):
-    user, cus = customer
-    evt = se.event("customer.subscription.created", se.subscription(cus))
+@contextmanager
+def database_down(db):
+    """The service's database goes away (no new connections, existing ones cut), then returns."""
     dbname = db.execute("select current_database()")[0][0]
     with psycopg.connect(make_conninfo(db.url, dbname="postgres"), autocommit=True) as server:
-        # The service's database goes away: no new connections, existing ones cut.
         server.execute(f'alter database "{dbname}" with allow_connections false')
         server.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = %s"
                        " and pid <> %s", (dbname, db.admin.info.backend_pid))
         try:
-            assert deliver(client, evt).status_code == 503
+            yield
         finally:
             server.execute(f'alter database "{dbname}" with allow_connections true')
+
+
+def test_database_down_answers_503_then_the_retry_succeeds(client, db, customer):
+    user, cus = customer
+    evt = se.event("customer.subscription.created", se.subscription(cus))
+    with database_down(db):
+        assert deliver(client, evt).status_code == 503
     response = deliver(client, evt)
     assert response.status_code == 200 and response.json["outcome"] == "applied"
     assert sub_row(db, user)[0] == "pro"
+
+
+def test_redelivery_of_a_processed_event_is_answered_from_memory(client, db, customer):
+    _, cus = customer
+    evt = se.event("customer.subscription.created", se.subscription(cus))
+    assert deliver(client, evt).json["outcome"] == "applied"
+    with database_down(db):
+        response = deliver(client, evt)
+        assert response.status_code == 200 and response.json["outcome"] == "duplicate"
+        assert deliver(client, evt, secret="whsec_forged").status_code == 400  # still verified first
 
 
 def test_event_that_fails_to_apply_is_kept_for_replay(client, db, customer):
@@ -313,6 +330,10 @@ def test_event_that_fails_to_apply_is_kept_for_replay(client, db, customer):
     row = db.execute("select outcome, processed_at, last_error from private.stripe_events where id = %s", (broken["id"],))[0]
     assert row[0] == "failed" and row[1] is None and row[2].startswith("23514")
     assert sub_row(db, user)[:2] == ("free", "active")
+    # Once the cause is fixed (here: the stored payload), Stripe's next retry applies it.
+    db.execute("update private.stripe_events set payload = jsonb_set(payload, '{data,object,status}', '\"active\"')")
+    assert deliver(client, broken).json["outcome"] == "applied"
+    assert sub_row(db, user)[:2] == ("pro", "active")
 
 
 # --- lifecycle ------------------------------------------------------------------------------

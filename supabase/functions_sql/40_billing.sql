@@ -24,80 +24,31 @@
  */
 
 /** Section - Helpers */
--- A Stripe timestamp (epoch seconds, possibly null) as timestamptz.
-create or replace function private.stripe_ts(p_value jsonb)
-returns timestamptz
-language sql
-immutable
-set search_path = ''
-as $$
-    select case when jsonb_typeof(p_value) = 'number' then pg_catalog.to_timestamp((p_value #>> '{}')::double precision) end
-$$;
-revoke execute on function private.stripe_ts(jsonb) from public, anon, authenticated;
-grant execute on function private.stripe_ts(jsonb) to service_role;
+-- Small helpers are written inline in the plpgsql bodies below (e.g. a Stripe timestamp as
+-- `to_timestamp((obj ->> 'created')::double precision)`, a reference that may be expanded as
+-- `coalesce(obj -> 'customer' ->> 'id', obj ->> 'customer')`): a SQL function with a pinned
+-- search_path cannot be inlined, and calling one per field cost more than the rest of the work.
+drop function if exists private.stripe_ts(jsonb);
+drop function if exists private.stripe_ref(jsonb);
+drop function if exists private.stripe_event_rank(text);
+drop function if exists private.stripe_money(bigint, text);
+drop function if exists private.stripe_user_for(text, jsonb);
 
--- A reference to another Stripe object: its id, whether the field holds the id or the expanded object.
-create or replace function private.stripe_ref(p_value jsonb)
-returns text
-language sql
-immutable
-set search_path = ''
-as $$
-    select case jsonb_typeof(p_value)
-        when 'string' then p_value #>> '{}'
-        when 'object' then p_value ->> 'id'
-    end
-$$;
-revoke execute on function private.stripe_ref(jsonb) from public, anon, authenticated;
-grant execute on function private.stripe_ref(jsonb) to service_role;
-
--- Tie-break between subscription events of the same second (see the header).
-create or replace function private.stripe_event_rank(p_type text)
-returns smallint
-language sql
-immutable
-set search_path = ''
-as $$
-    select case p_type
-        when 'customer.subscription.created' then 1
-        when 'customer.subscription.deleted' then 3
-        else 2
-    end::smallint
-$$;
-revoke execute on function private.stripe_event_rank(text) from public, anon, authenticated;
-grant execute on function private.stripe_event_rank(text) to service_role;
-
--- The ugig user a Stripe object belongs to: by its customer, else by metadata.user_id (set by
--- our checkout on the customer, the session and the subscription).
-create or replace function private.stripe_user_for(p_customer text, p_metadata jsonb)
+-- The user named by metadata.user_id (set by our checkout on the customer, the session and the
+-- subscription): the fallback when an object's customer is not linked to a user yet.
+create or replace function private.stripe_user_from_metadata(p_metadata jsonb)
 returns uuid
 language sql
 stable
 set search_path = ''
 as $$
-    select coalesce(
-        (select s.user_id from public.subscriptions as s where s.stripe_customer_id = p_customer),
-        (
-            select s.user_id
-            from public.subscriptions as s
-            where p_metadata ->> 'user_id' ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$'
-                and s.user_id = (p_metadata ->> 'user_id')::uuid
-        )
-    )
+    select s.user_id
+    from public.subscriptions as s
+    where p_metadata ->> 'user_id' ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$'
+        and s.user_id = (p_metadata ->> 'user_id')::uuid
 $$;
-revoke execute on function private.stripe_user_for(text, jsonb) from public, anon, authenticated;
-grant execute on function private.stripe_user_for(text, jsonb) to service_role;
-
-create or replace function private.stripe_money(p_cents bigint, p_currency text)
-returns text
-language sql
-immutable
-set search_path = ''
-as $$
-    select pg_catalog.to_char(p_cents / 100.0, 'FM999999990.00') || ' ' || upper(p_currency)
-$$;
-revoke execute on function private.stripe_money(bigint, text) from public, anon, authenticated;
-grant execute on function private.stripe_money(bigint, text) to service_role;
+revoke execute on function private.stripe_user_from_metadata(jsonb) from public, anon, authenticated;
+grant execute on function private.stripe_user_from_metadata(jsonb) to service_role;
 
 /** Section - Subscriptions */
 -- customer.subscription.* : take the subscription's state unless newer state is already applied.
@@ -113,9 +64,12 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-    v_rank smallint := private.stripe_event_rank(p_type);
+    -- Tie-break within one second (see the header).
+    v_rank smallint := case p_type
+        when 'customer.subscription.created' then 1 when 'customer.subscription.deleted' then 3 else 2
+    end;
     v_sub_id text := p_sub ->> 'id';
-    v_customer text := private.stripe_ref(p_sub -> 'customer');
+    v_customer text := coalesce(p_sub -> 'customer' ->> 'id', p_sub ->> 'customer');
     v_status text := case when p_type = 'customer.subscription.deleted' then 'canceled' else p_sub ->> 'status' end;
     v_item jsonb;
     v_price text;
@@ -142,7 +96,8 @@ begin
         else 'free'
     end;
 
-    v_user := private.stripe_user_for(v_customer, p_sub -> 'metadata');
+    select s.user_id into v_user from public.subscriptions as s where s.stripe_customer_id = v_customer;
+    v_user := coalesce(v_user, private.stripe_user_from_metadata(p_sub -> 'metadata'));
     if v_user is null then
         return 'unmatched';
     end if;
@@ -176,14 +131,14 @@ begin
         stripe_subscription_id = v_sub_id,
         price_id = v_price,
         current_period_start = coalesce(
-            private.stripe_ts(v_item -> 'current_period_start'), private.stripe_ts(p_sub -> 'current_period_start')
+            pg_catalog.to_timestamp((v_item ->> 'current_period_start')::double precision), pg_catalog.to_timestamp((p_sub ->> 'current_period_start')::double precision)
         ),
         current_period_end = coalesce(
-            private.stripe_ts(v_item -> 'current_period_end'), private.stripe_ts(p_sub -> 'current_period_end')
+            pg_catalog.to_timestamp((v_item ->> 'current_period_end')::double precision), pg_catalog.to_timestamp((p_sub ->> 'current_period_end')::double precision)
         ),
         cancel_at_period_end = coalesce((p_sub ->> 'cancel_at_period_end')::boolean, false),
-        canceled_at = private.stripe_ts(p_sub -> 'canceled_at'),
-        trial_end = private.stripe_ts(p_sub -> 'trial_end'),
+        canceled_at = pg_catalog.to_timestamp((p_sub ->> 'canceled_at')::double precision),
+        trial_end = pg_catalog.to_timestamp((p_sub ->> 'trial_end')::double precision),
         stripe_event_created = p_created,
         stripe_event_rank = v_rank,
         stripe_event_id = p_event_id
@@ -252,13 +207,14 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-    v_customer text := private.stripe_ref(p_session -> 'customer');
+    v_customer text := coalesce(p_session -> 'customer' ->> 'id', p_session ->> 'customer');
     v_user uuid;
     v_event record;
 begin
     v_user := coalesce(
-        private.stripe_user_for(null, jsonb_build_object('user_id', p_session ->> 'client_reference_id')),
-        private.stripe_user_for(v_customer, p_session -> 'metadata')
+        private.stripe_user_from_metadata(jsonb_build_object('user_id', p_session ->> 'client_reference_id')),
+        private.stripe_user_from_metadata(p_session -> 'metadata'),
+        (select s.user_id from public.subscriptions as s where s.stripe_customer_id = v_customer)
     );
     if v_user is null then
         return 'unmatched';
@@ -293,18 +249,20 @@ as $$
 declare
     v_invoice_id text := p_invoice ->> 'id';
     v_paid boolean := p_type = 'invoice.paid';
-    v_customer text := private.stripe_ref(p_invoice -> 'customer');
+    v_customer text := coalesce(p_invoice -> 'customer' ->> 'id', p_invoice ->> 'customer');
     v_details jsonb := coalesce(p_invoice #> '{parent,subscription_details}', p_invoice -> 'subscription_details');
     v_user uuid;
     v_old_status text;
     v_payment public.payments;
     v_amount bigint;
     v_currency text := lower(p_invoice ->> 'currency');
+    v_money text;
 begin
     if v_invoice_id is null or v_currency is null then
         raise exception using errcode = '22023', message = 'invoice object without id or currency';
     end if;
-    v_user := private.stripe_user_for(v_customer, coalesce(v_details -> 'metadata', p_invoice -> 'metadata'));
+    select s.user_id into v_user from public.subscriptions as s where s.stripe_customer_id = v_customer;
+    v_user := coalesce(v_user, private.stripe_user_from_metadata(coalesce(v_details -> 'metadata', p_invoice -> 'metadata')));
     if v_user is null then
         return 'unmatched';
     end if;
@@ -317,17 +275,17 @@ begin
     ) values (
         v_user,
         v_invoice_id,
-        coalesce(private.stripe_ref(v_details -> 'subscription'), private.stripe_ref(p_invoice -> 'subscription')),
+        coalesce(coalesce(v_details -> 'subscription' ->> 'id', v_details ->> 'subscription'), coalesce(p_invoice -> 'subscription' ->> 'id', p_invoice ->> 'subscription')),
         coalesce(
-            private.stripe_ref(p_invoice -> 'payment_intent'),
+            coalesce(p_invoice -> 'payment_intent' ->> 'id', p_invoice ->> 'payment_intent'),
             (
-                select private.stripe_ref(ip.payment #> '{payment,payment_intent}')
+                select coalesce(ip.payment #>> '{payment,payment_intent,id}', ip.payment #>> '{payment,payment_intent}')
                 from jsonb_array_elements(coalesce(p_invoice #> '{payments,data}', '[]')) as ip (payment)
                 where ip.payment #>> '{payment,payment_intent}' is not null
                 limit 1
             )
         ),
-        private.stripe_ref(p_invoice -> 'charge'),
+        coalesce(p_invoice -> 'charge' ->> 'id', p_invoice ->> 'charge'),
         coalesce(v_amount, 0),
         v_currency,
         case when v_paid then 'paid' else 'failed' end,
@@ -342,11 +300,12 @@ begin
         stripe_charge_id = coalesce(excluded.stripe_charge_id, p.stripe_charge_id),
         hosted_invoice_url = coalesce(excluded.hosted_invoice_url, p.hosted_invoice_url)
     returning * into v_payment;
+    v_money := pg_catalog.to_char(v_payment.amount_cents / 100.0, 'FM999999990.00') || ' ' || upper(v_payment.currency);
 
     if v_paid and v_payment.amount_cents > 0 and v_old_status is distinct from v_payment.status then
         perform private.notify(
             v_user, 'payment_succeeded', 'Payment received',
-            'We received your payment of ' || private.stripe_money(v_payment.amount_cents, v_payment.currency) || '. Thank you!',
+            'We received your payment of ' || v_money || '. Thank you!',
             jsonb_build_object('payment_id', v_payment.id, 'amount_cents', v_payment.amount_cents,
                 'currency', v_payment.currency, 'hosted_invoice_url', v_payment.hosted_invoice_url)
         );
@@ -354,7 +313,7 @@ begin
         -- Every failed attempt is shown in the app; at most one e-mail per invoice a day.
         perform private.notify(
             v_user, 'payment_failed', 'Payment failed',
-            'Your payment of ' || private.stripe_money(v_payment.amount_cents, v_payment.currency)
+            'Your payment of ' || v_money
                 || ' did not go through. Please update your payment method to keep Pro.',
             jsonb_build_object('payment_id', v_payment.id, 'amount_cents', v_payment.amount_cents,
                 'currency', v_payment.currency, 'hosted_invoice_url', v_payment.hosted_invoice_url),
@@ -380,8 +339,8 @@ begin
     select p.id into v_payment_id
     from public.payments as p
     where p.stripe_charge_id = v_charge_id
-        or p.stripe_payment_intent_id = private.stripe_ref(p_charge -> 'payment_intent')
-        or p.stripe_invoice_id = private.stripe_ref(p_charge -> 'invoice')
+        or p.stripe_payment_intent_id = coalesce(p_charge -> 'payment_intent' ->> 'id', p_charge ->> 'payment_intent')
+        or p.stripe_invoice_id = coalesce(p_charge -> 'invoice' ->> 'id', p_charge ->> 'invoice')
     limit 1
     for update;
     if v_payment_id is null then
@@ -415,7 +374,7 @@ as $$
 declare
     v_type text := p_event ->> 'type';
     v_object jsonb := p_event #> '{data,object}';
-    v_created timestamptz := private.stripe_ts(p_event -> 'created');
+    v_created timestamptz := pg_catalog.to_timestamp((p_event ->> 'created')::double precision);
     v_outcome text;
 begin
     begin
@@ -469,9 +428,9 @@ begin
     values (
         v_id,
         p_event ->> 'type',
-        private.stripe_ts(p_event -> 'created'),
+        pg_catalog.to_timestamp((p_event ->> 'created')::double precision),
         coalesce((p_event ->> 'livemode')::boolean, false),
-        private.stripe_ref(p_event #> '{data,object,customer}'),
+        coalesce(p_event #>> '{data,object,customer,id}', p_event #>> '{data,object,customer}'),
         p_event
     )
     on conflict (id) do nothing;

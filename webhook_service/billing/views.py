@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import json
+
 import psycopg
 import psycopg_pool
 import stripe
 from flask import Blueprint, current_app, jsonify, request
 
 from webhook_service import auth, db
-from webhook_service.billing import client, settings, store
+from webhook_service.billing import client, seen, settings, store
 
 bp = Blueprint("stripe", __name__, url_prefix="/stripe")
 
 # Outcomes Stripe should not redeliver: the event took effect, or never will by redelivery
 # (unmatched events are replayed by checkout completion or `ugig-db stripe-reconcile`).
 DONE = {"applied", "duplicate", "ignored", "stale", "unmatched"}
+# Outcomes after which the event is processed for good (see seen.py).
+PROCESSED = {"applied", "duplicate", "ignored", "stale"}
 
 
 class NoAccount(Exception):
@@ -38,6 +42,12 @@ def webhook():
     except UnicodeDecodeError:
         return _error(400, "bad_payload", "the body is not UTF-8")
     try:
+        event_id = json.loads(payload).get("id")
+    except (ValueError, AttributeError):
+        return _error(400, "bad_payload", "not a Stripe event")
+    if isinstance(event_id, str) and event_id in seen.get():
+        return jsonify(received=True, outcome="duplicate")
+    try:
         with db.pool().connection() as conn:
             outcome = store.apply_event(conn, payload, settings.pro_price_ids())
     except psycopg.DataError as exc:  # signed, but not a Stripe event (22xxx from the SQL checks)
@@ -49,6 +59,8 @@ def webhook():
         # Recorded as failed with its error; a non-2xx makes Stripe retry it too.
         current_app.logger.error("stripe event failed", extra={"fields": {"outcome": outcome}})
         return jsonify(received=True, outcome=outcome), 500
+    if outcome in PROCESSED and isinstance(event_id, str):
+        seen.get().add(event_id)
     return jsonify(received=True, outcome=outcome)
 
 
