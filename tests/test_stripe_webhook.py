@@ -14,6 +14,7 @@ from psycopg.conninfo import make_conninfo
 from tests.support import stripe_events as se
 from tests.support.billing import billing_app
 from tests.support.fake_stripe import new_id
+from tests.support.marketplace import create_gig
 
 
 @pytest.fixture
@@ -338,15 +339,30 @@ def test_event_that_fails_to_apply_is_kept_for_replay(client, db, customer):
 
 # --- lifecycle ------------------------------------------------------------------------------
 
+def can_publish_another_gig(db, user) -> bool:
+    """Whether the marketplace's plan limit lets the user publish one more gig right now."""
+    try:
+        create_gig(db.as_user(user))
+        return True
+    except psycopg.Error as exc:
+        assert exc.sqlstate == "PT402", exc
+        return False
+
+
 def test_lifecycle_checkout_active_past_due_active_canceled(client, db, customer):
     user, cus = customer
+    for _ in range(10):  # the free plan's monthly allowance, used up
+        create_gig(db.as_user(user))
+    assert not can_publish_another_gig(db, user)
     sub = se.subscription(cus, status="incomplete", metadata={"user_id": user.id})
     t = int(time.time()) - 1000
 
     def step(type_, obj, dt):
         response = deliver(client, se.event(type_, obj, created=t + dt))
         assert response.status_code == 200, response.json
-        return sub_row(db, user)
+        row = sub_row(db, user)
+        assert can_publish_another_gig(db, user) is row[5]  # the plan limit follows has_pro
+        return row
 
     assert step("customer.subscription.created", sub, 0)[:2] == ("pro", "incomplete")
     assert step("checkout.session.completed", se.checkout_session(cus, user.id, sub["id"]), 1)[5] is False
