@@ -172,6 +172,16 @@ def test_my_conversations_lists_other_profile_last_message_and_unread_count(db, 
     assert older["last_message"]["body"] == "mine" and older["unread_count"] == 2
 
 
+def test_my_conversations_never_shows_other_peoples_conversations(db, trio):
+    # It runs with the owner's rights (private.my_conversations), so this is its only guard.
+    bob, eve = trio["bob"], trio["eve"]
+    theirs = start_conversation(db, bob, eve)
+    send_message(db, bob, theirs, "just between us")
+    rows = db.as_user(trio["ada"]).rpc_rows("my_conversations", page_size=50)
+    assert [r["conversation_id"] for r in rows] == [uuid.UUID(trio["cid"])]
+    assert "just between us" not in str(rows)
+
+
 def test_my_conversations_pages_with_the_cursor(db):
     ada = db.create_user()
     cids = [start_conversation(db, ada, db.create_user()) for _ in range(5)]
