@@ -8,6 +8,7 @@ the cluster lives in a per-project directory under the system temp dir instead.
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import hashlib
 import os
@@ -164,8 +165,18 @@ def url_for(port: int, dbname: str = DB_NAME) -> str:
 
 
 def start() -> str:
-    """Start the cluster (initialising it on first use) and return its URL; idempotent."""
+    """Start the cluster (initialising it on first use) and return its URL; idempotent.
+
+    Concurrent callers (parallel test workers, two terminals) are serialised by a file lock so
+    only one of them runs initdb and pg_ctl start; the others find the running cluster.
+    """
     c = cluster()
+    with open(c.base / "start.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _start_locked(c)
+
+
+def _start_locked(c: Cluster) -> str:
     port = _running_port(c)
     if port is not None:
         return url_for(port)

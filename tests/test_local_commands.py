@@ -54,3 +54,13 @@ def test_seed_command_loads_every_seed_file_into_the_given_database(db, capsys):
     assert main(["seed", "--db-url", db.url]) == 0
     expected = ["seeded: users.json"] + [f"seeded: {p.name}" for p in sorted(paths.SEED_DIR.glob("*.sql"))]
     assert capsys.readouterr().out.splitlines() == expected
+
+
+def test_concurrent_starts_share_one_cluster():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from scripts import localdb
+
+    with ThreadPoolExecutor(4) as pool:
+        urls = set(pool.map(lambda _: localdb.start(), range(4)))
+    assert len(urls) == 1
