@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from webhook_service import auth, billing, config, db, health, logs
+from webhook_service import auth, billing, config, db, health, jitsi, logs
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -33,4 +33,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     if "stripe" in features:
         app.register_blueprint(billing.bp)
+    if "jitsi" in features:
+        jitsi.init_app(app)
     return app

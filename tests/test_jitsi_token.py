@@ -1,0 +1,228 @@
+"""POST /jitsi/token: the database decides who may join when; the service signs the room token."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from scripts.keys import LOCAL_JWT_SECRET, api_key
+from tests.support.comms import schedule_call, start_conversation
+from tests.support.fake_jwks import fake_jwks, new_key
+from tests.support.postgrest import user_claims
+from webhook_service import create_app
+
+DOMAIN = "meet.ugig.test"
+APP_ID = "ugig-meet"
+APP_SECRET = "jitsi-app-secret-0123456789abcdef"
+JAAS_APP_ID = "vpaas-magic-cookie-0123456789abcdef"
+JAAS_KEY_ID = "4f4910"
+JAAS_KEY = rsa.generate_private_key(65537, 2048)
+JAAS_PEM = JAAS_KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()).decode()
+
+
+def self_hosted_app(db, **extra):
+    return create_app({"DB_URL": db.url, "TESTING": True, "JWT_SECRET": LOCAL_JWT_SECRET, "JITSI_DOMAIN": DOMAIN,
+                       "JITSI_APP_ID": APP_ID, "JITSI_APP_SECRET": APP_SECRET, **extra})
+
+
+def jaas_app(db):
+    return create_app({"DB_URL": db.url, "TESTING": True, "JWT_SECRET": LOCAL_JWT_SECRET, "JITSI_DOMAIN": "8x8.vc",
+                       "JAAS_APP_ID": JAAS_APP_ID, "JAAS_KEY_ID": JAAS_KEY_ID, "JAAS_PRIVATE_KEY": JAAS_PEM})
+
+
+def bearer(user, secret=LOCAL_JWT_SECRET, **claims):
+    return {"Authorization": "Bearer " + jwt.encode({**user_claims(user.id, user.email), **claims}, secret, "HS256")}
+
+
+def force(db, call_id, assignments):
+    """Move a call in time or state as a fixture, past the triggers that guard clients' writes."""
+    db.execute("alter table public.video_calls disable trigger user")
+    db.execute(f"update public.video_calls set {assignments} where id = %s", (call_id,))
+    db.execute("alter table public.video_calls enable trigger user")
+
+
+def call_row(db, call_id):
+    return db.execute("select status, scheduled_at + make_interval(mins => duration_minutes), room_name "
+                      "from public.video_calls where id = %s", (call_id,))[0]
+
+
+@pytest.fixture
+def people(db):
+    ada = db.create_user("ada@example.test", user_metadata={"username": "ada"})
+    bob = db.create_user("bob@example.test", user_metadata={"username": "bob"})
+    eve = db.create_user("eve@example.test", user_metadata={"username": "eve"})
+    db.execute("update public.profiles set full_name = 'Ada Lovelace' where id = %s", (ada.id,))
+    return {"ada": ada, "bob": bob, "eve": eve}
+
+
+@pytest.fixture
+def call_id(db, people):
+    """Ada hosts Bob in a 30-minute call starting in 5 minutes (inside the join window)."""
+    conversation = start_conversation(db, people["ada"], people["bob"])
+    call = schedule_call(db, people["ada"], people["bob"], conversation_id=conversation)
+    force(db, call["id"], "scheduled_at = now() + interval '5 minutes'")
+    return str(call["id"])
+
+
+def post_token(app, user, call_id, **claims):
+    return app.test_client().post("/jitsi/token", json={"call_id": call_id}, headers=bearer(user, **claims))
+
+
+# --- tokens, both modes ---------------------------------------------------------------------------
+
+def test_self_hosted_host_token_has_the_claims_prosody_expects(db, people, call_id):
+    response = post_token(self_hosted_app(db), people["ada"], call_id)
+    assert response.status_code == 200, response.json
+    body = response.json
+    _, ends_at, room = call_row(db, call_id)
+    assert jwt.get_unverified_header(body["jwt"])["alg"] == "HS256"
+    claims = jwt.decode(body["jwt"], APP_SECRET, algorithms=["HS256"], audience="jitsi", issuer=APP_ID)
+    assert (claims["sub"], claims["room"]) == (DOMAIN, room)
+    assert claims["exp"] == int((ends_at + timedelta(minutes=30)).timestamp())
+    assert claims["nbf"] <= time.time() <= claims["exp"]
+    assert claims["moderator"] is True
+    user = claims["context"]["user"]
+    assert user == {"id": people["ada"].id, "name": "Ada Lovelace", "moderator": "true", "affiliation": "owner"}
+    assert all(isinstance(v, str) for v in user.values())
+    assert body["domain"] == DOMAIN and body["room_name"] == room
+    assert datetime.fromisoformat(body["expires_at"]) == datetime.fromtimestamp(claims["exp"], timezone.utc)
+
+
+def test_self_hosted_guest_is_not_moderator(db, people, call_id):
+    body = post_token(self_hosted_app(db), people["bob"], call_id).json
+    claims = jwt.decode(body["jwt"], APP_SECRET, algorithms=["HS256"], audience="jitsi")
+    assert claims["moderator"] is False
+    assert claims["context"]["user"] == {"id": people["bob"].id, "name": "bob", "moderator": "false",
+                                         "affiliation": "member"}
+
+
+def test_self_hosted_audience_is_configurable(db, people, call_id):
+    body = post_token(self_hosted_app(db, JITSI_AUDIENCE="ugig"), people["ada"], call_id).json
+    assert jwt.decode(body["jwt"], APP_SECRET, algorithms=["HS256"], audience="ugig")["iss"] == APP_ID
+
+
+def test_jaas_token_is_rs256_with_tenant_kid_and_string_features(db, people, call_id):
+    response = post_token(jaas_app(db), people["ada"], call_id)
+    assert response.status_code == 200, response.json
+    body = response.json
+    _, ends_at, room = call_row(db, call_id)
+    header = jwt.get_unverified_header(body["jwt"])
+    assert header["alg"] == "RS256" and header["kid"] == f"{JAAS_APP_ID}/{JAAS_KEY_ID}"
+    claims = jwt.decode(body["jwt"], JAAS_KEY.public_key(), algorithms=["RS256"], audience="jitsi", issuer="chat")
+    assert claims["sub"] == JAAS_APP_ID and claims["room"] == room
+    assert claims["exp"] == int((ends_at + timedelta(minutes=30)).timestamp())
+    context = claims["context"]
+    assert context["user"]["moderator"] == "true" and context["user"]["id"] == people["ada"].id
+    assert all(isinstance(v, str) for v in context["user"].values())
+    assert context["features"] and all(v in ("true", "false") for v in context["features"].values())
+    assert body["domain"] == "8x8.vc" and body["room_name"] == f"{JAAS_APP_ID}/{room}"
+
+
+def test_jaas_guest_is_not_moderator(db, people, call_id):
+    body = post_token(jaas_app(db), people["bob"], call_id).json
+    claims = jwt.decode(body["jwt"], JAAS_KEY.public_key(), algorithms=["RS256"], audience="jitsi")
+    assert claims["context"]["user"]["moderator"] == "false"
+
+
+def test_first_join_marks_the_call_in_progress(db, people, call_id):
+    app = self_hosted_app(db)
+    assert call_row(db, call_id)[0] == "scheduled"
+    assert post_token(app, people["bob"], call_id).status_code == 200
+    assert call_row(db, call_id)[0] == "in_progress"
+    assert post_token(app, people["ada"], call_id).status_code == 200  # later joins still get tokens
+
+
+# --- the join window ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("when", "status"), [
+    ("scheduled_at = now() + interval '14 minutes 50 seconds'", 200),  # just inside the 15-minute lead
+    ("scheduled_at = now() + interval '15 minutes 10 seconds'", 409),  # too early
+    ("scheduled_at = now() - interval '29 minutes 50 seconds'", 200),  # 10 s before the end
+    ("scheduled_at = now() - interval '30 minutes 1 second'", 409),    # ended
+    ("scheduled_at = now() - interval '10 minutes', status = 'in_progress'", 200),
+])
+def test_join_window_edges(db, people, call_id, when, status):
+    force(db, call_id, when)
+    response = post_token(self_hosted_app(db), people["ada"], call_id)
+    assert response.status_code == status, response.json
+    if status == 200:
+        _, ends_at, _ = call_row(db, call_id)
+        claims = jwt.decode(response.json["jwt"], APP_SECRET, algorithms=["HS256"], audience="jitsi")
+        assert claims["exp"] <= (ends_at + timedelta(minutes=30)).timestamp()
+    else:
+        assert response.json["error"] == "call_not_joinable" and response.json["message"]
+
+
+# --- refusals -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("who", "setup", "status", "error"), [
+    ("eve", None, 404, "not_found"),                      # not a participant: the call is invisible
+    ("bob", "status = 'cancelled'", 409, "call_not_joinable"),
+    ("ada", "status = 'completed'", 409, "call_not_joinable"),
+])
+def test_refusals_have_json_errors(db, people, call_id, who, setup, status, error):
+    if setup:
+        force(db, call_id, setup)
+    response = post_token(self_hosted_app(db), people[who], call_id)
+    assert (response.status_code, response.json["error"]) == (status, error)
+    assert response.json["message"]
+    assert call_row(db, call_id)[0] != "in_progress"
+
+
+def test_blocked_participant_is_forbidden(db, people, call_id):
+    db.execute("insert into public.user_blocks (blocker_id, blocked_id) values (%s, %s)",
+               (people["bob"].id, people["ada"].id))
+    response = post_token(self_hosted_app(db), people["ada"], call_id)
+    assert (response.status_code, response.json["error"]) == (403, "forbidden")
+
+
+def test_unknown_call_is_not_found(db, people):
+    response = post_token(self_hosted_app(db), people["ada"], "00000000-0000-0000-0000-000000000001")
+    assert (response.status_code, response.json["error"]) == (404, "not_found")
+
+
+@pytest.mark.parametrize("body", [{}, {"call_id": "not-a-uuid"}, {"call_id": 7}, None])
+def test_malformed_request_is_a_400(db, people, body):
+    client = self_hosted_app(db).test_client()
+    response = client.post("/jitsi/token", json=body, headers=bearer(people["ada"]))
+    assert (response.status_code, response.json["error"]) == (400, "invalid_request")
+
+
+def now():
+    return int(time.time())
+
+
+@pytest.mark.parametrize(("label", "headers"), [
+    ("missing", lambda u: {}),
+    ("expired", lambda u: bearer(u, exp=now() - 60, iat=now() - 3660)),
+    ("forged", lambda u: bearer(u, secret="another-secret-that-is-long-enough-0000")),
+    ("wrong audience", lambda u: bearer(u, aud="somebody-else")),
+    ("anon key", lambda u: {"Authorization": "Bearer " + api_key("anon")}),
+    ("alg none", lambda u: {"Authorization": "Bearer " + jwt.encode(user_claims(u.id, u.email), None, "none")}),
+])
+def test_bad_supabase_tokens_are_refused(db, people, call_id, label, headers):
+    client = self_hosted_app(db).test_client()
+    response = client.post("/jitsi/token", json={"call_id": call_id}, headers=headers(people["ada"]))
+    assert response.status_code == 401, label
+    assert response.json["error"] == "unauthorized"
+    assert call_row(db, call_id)[0] == "scheduled"
+
+
+def test_jwks_signed_supabase_token_is_accepted_and_unknown_key_refused(db, people, call_id):
+    with fake_jwks() as (url, state):
+        app = create_app({"DB_URL": db.url, "JWKS_URL": url, "JITSI_DOMAIN": DOMAIN, "JITSI_APP_ID": APP_ID,
+                          "JITSI_APP_SECRET": APP_SECRET})
+        client = app.test_client()
+        ada = people["ada"]
+        good = state.sign(user_claims(ada.id, ada.email))
+        response = client.post("/jitsi/token", json={"call_id": call_id}, headers={"Authorization": f"Bearer {good}"})
+        assert response.status_code == 200, response.json
+        rogue = state.sign(user_claims(ada.id, ada.email), key=new_key("ES256"))
+        response = client.post("/jitsi/token", json={"call_id": call_id}, headers={"Authorization": f"Bearer {rogue}"})
+        assert response.status_code == 401
