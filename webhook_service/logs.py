@@ -36,10 +36,14 @@ PATTERNS = [
 
 
 class Redactor:
-    """Removes configured secret values and anything shaped like a credential from a line."""
+    """Removes known secret values and anything shaped like a credential from a line."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        values = {s for s in secrets if s and len(s) >= 6}
+        self.secrets: list[str] = []
+        self.add(secrets)
+
+    def add(self, secrets: Iterable[str]) -> None:
+        values = set(self.secrets) | {s for s in secrets if s and len(s) >= 6}
         # A secret may appear JSON-escaped (PEM keys contain newlines).
         values |= {json.dumps(s)[1:-1] for s in values}
         self.secrets = sorted(values, key=len, reverse=True)
@@ -52,14 +56,19 @@ class Redactor:
         return text
 
 
+# Process-wide: every secret any configuration of this process held stays scrubbed, whichever
+# handler ends up writing (Flask apps share their logger by name).
+redact = Redactor()
+
+
 def secrets_of(settings: Mapping[str, Any]) -> list[str]:
     return [str(settings[k]) for k in SECRET_KEYS if settings.get(k)]
 
 
 class JsonFormatter(logging.Formatter):
-    def __init__(self, redact: Redactor | None = None) -> None:
+    def __init__(self, redactor: Redactor | None = None) -> None:
         super().__init__()
-        self.redact = redact or Redactor()
+        self.redact = redactor or redact
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -77,8 +86,9 @@ class JsonFormatter(logging.Formatter):
 
 def configure(settings: Mapping[str, Any], stream: TextIO | None = None) -> logging.Handler:
     """Send every logger's records through one JSON handler on stdout (Railway collects it)."""
+    redact.add(secrets_of(settings))
     handler = logging.StreamHandler(stream or sys.stdout)
-    handler.setFormatter(JsonFormatter(Redactor(secrets_of(settings))))
+    handler.setFormatter(JsonFormatter())
     handler.set_name("ugig-json")
     root = logging.getLogger()
     root.handlers[:] = [h for h in root.handlers if h.get_name() != "ugig-json"] + [handler]
