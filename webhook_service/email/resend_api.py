@@ -32,6 +32,9 @@ class SessionClient(resend.HTTPClient):
         session = getattr(self.local, "session", None)
         if session is None:
             session = self.local.session = requests.Session()
+            # Not reading proxy settings from the environment on every request: that scan costs
+            # more CPU than the request itself. The worker talks to Resend directly.
+            session.trust_env = False
         try:
             resp = session.request(method, url, headers=headers, json=json if data is None else None,
                                    data=data, files=files, timeout=self.timeout)
