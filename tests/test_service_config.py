@@ -64,3 +64,10 @@ def test_redactor_removes_configured_secrets_and_credential_shapes():
     for secret in ("my-very-secret-value", "abc.def", "sk_test_123", "whsec_abc", "re_abcdefghijk",
                    "eyJhbGciOiJIUzI1NiJ9", ":pw@"):
         assert secret not in cleaned
+
+
+def test_redactor_stays_small_when_configured_many_times():
+    redact = Redactor()
+    for _ in range(50):
+        redact.add(["-----BEGIN PRIVATE KEY-----\nabc\\def\n-----END PRIVATE KEY-----", "plain-secret"])
+    assert len(redact.secrets) == 3  # the PEM, its JSON-escaped form, the plain secret

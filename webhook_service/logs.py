@@ -39,13 +39,14 @@ class Redactor:
     """Removes known secret values and anything shaped like a credential from a line."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self.raw: set[str] = set()
         self.secrets: list[str] = []
         self.add(secrets)
 
     def add(self, secrets: Iterable[str]) -> None:
-        values = set(self.secrets) | {s for s in secrets if s and len(s) >= 6}
-        # A secret may appear JSON-escaped (PEM keys contain newlines).
-        values |= {json.dumps(s)[1:-1] for s in values}
+        self.raw |= {s for s in secrets if s and len(s) >= 6}
+        # A secret may also appear JSON-escaped (PEM keys contain newlines).
+        values = self.raw | {json.dumps(s)[1:-1] for s in self.raw}
         self.secrets = sorted(values, key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
