@@ -7,6 +7,8 @@ import logging
 
 from scripts.keys import LOCAL_JWT_SECRET
 from tests.support import email_worker as ew
+from tests.support import stripe_events as se
+from tests.support.billing import billing_app
 from tests.support.fake_resend import API_KEY, Scripted, fake_resend
 from tests.test_jitsi_token import (  # noqa: F401 (fixtures)
     APP_SECRET, JAAS_PEM, bearer, call_id, jaas_app, people, self_hosted_app)
@@ -27,7 +29,7 @@ def test_every_request_line_is_json_with_the_request_id(db, capsys):
     assert {"ts", "level", "logger", "msg"} <= set(lines[0])
 
 
-def test_no_secret_or_token_is_logged_on_token_and_email_paths(db, people, call_id, capsys):
+def test_no_secret_or_token_is_logged_on_token_webhook_and_email_paths(db, people, call_id, capsys):
     secrets = [LOCAL_JWT_SECRET, APP_SECRET, API_KEY]
     secrets += [line for line in JAAS_PEM.splitlines() if "PRIVATE KEY" not in line]
     for app in (self_hosted_app(db, LOG_LEVEL="DEBUG"), jaas_app(db)):
@@ -45,6 +47,15 @@ def test_no_secret_or_token_is_logged_on_token_and_email_paths(db, people, call_
             # Even a careless log call of a header or the config is scrubbed.
             app.logger.warning("debug %s %s", forged["Authorization"], dict(app.config))
 
+    with billing_app(db.url) as app:
+        secrets += [app.config["STRIPE_SECRET_KEY"], app.config["STRIPE_WEBHOOK_SECRET"]]
+        client = app.test_client()
+        evt = se.event("customer.subscription.created", se.subscription("cus_logtest"))
+        for secret in (se.WEBHOOK_SECRET, "whsec_someone_else_entirely"):
+            body, headers = se.signed(evt, secret=secret)
+            secrets.append(headers["Stripe-Signature"].split("v1=")[1])
+            client.post("/stripe/webhook", data=body, headers=headers)
+
     with fake_resend() as (url, state):
         logs.configure({"RESEND_API_KEY": API_KEY, "LOG_LEVEL": "DEBUG"})
         resend_api.configure(API_KEY, url)
@@ -60,7 +71,8 @@ def test_no_secret_or_token_is_logged_on_token_and_email_paths(db, people, call_
         assert len(state.delivered) == 2  # ada's welcome and bob's call_scheduled
 
     out = capsys.readouterr().out
-    assert "e-mail not sent" in out and "batch" in out and '"path": "/jitsi/token"' in out
+    assert "e-mail not sent" in out and "batch" in out
+    assert '"path": "/jitsi/token"' in out and '"path": "/stripe/webhook"' in out
     leaked = [s[:12] for s in secrets if s in out]
     assert leaked == []
     for line in out.splitlines():
