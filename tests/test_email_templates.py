@@ -1,0 +1,57 @@
+"""Every outbox kind the database can produce has an HTML and a text template, with the footer."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from webhook_service.email.render import KINDS, Recipient, Renderer
+
+APP_URL = "https://ugig.test"
+PAYLOAD = {
+    "title": "Something happened",
+    "body": "Details of what happened.",
+    "data": {"gig_id": "g1", "application_id": "a1", "conversation_id": "c1", "call_id": "k1",
+             "scheduled_at": "2026-12-01T15:30:00+00:00", "duration_minutes": 45, "amount_cents": 1900,
+             "currency": "usd", "hosted_invoice_url": "https://invoice.stripe.com/i/acct/inv"},
+}
+
+
+def test_every_notification_type_the_database_allows_has_a_template(db):
+    [(definition,)] = db.execute(
+        """select pg_get_constraintdef(c.oid) from pg_constraint c
+           where c.conrelid = 'public.notifications'::regclass and c.contype = 'c'
+             and pg_get_constraintdef(c.oid) like '%%type%%'""")
+    types = set(re.findall(r"'([a-z_]+)'", definition))
+    assert len(types) >= 11 and types <= set(KINDS)
+    assert "welcome" in KINDS
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_each_kind_renders_html_and_text_with_settings_footer(kind):
+    message = Renderer(APP_URL + "/").render(kind, PAYLOAD, Recipient("ada@example.test", "ada", "Ada"))
+    settings = f"{APP_URL}/settings/notifications"
+    assert message.subject and "\n" not in message.subject
+    assert message.html.startswith("<!doctype html>") and f'href="{settings}"' in message.html
+    assert settings in message.text and "Hi Ada," in message.text
+    assert message.headers == {"List-Unsubscribe": f"<{settings}>"}
+    assert "{{" not in message.html + message.text  # nothing left unrendered
+
+
+@pytest.mark.parametrize(("kind", "link"), [
+    ("message_received", "/messages/c1"),
+    ("call_scheduled", "/calls/k1"),
+    ("application_received", "/gigs/g1/applications"),
+    ("payment_failed", "/settings/billing"),
+    ("welcome", "/dashboard"),
+])
+def test_call_to_action_links_into_the_app(kind, link):
+    message = Renderer(APP_URL).render(kind, PAYLOAD, Recipient("ada@example.test"))
+    assert f'href="{APP_URL}{link}"' in message.html and f"{APP_URL}{link}" in message.text
+
+
+def test_subject_cannot_carry_header_injection():
+    payload = {**PAYLOAD, "title": "Hi\r\nBcc: victim@example.test"}
+    message = Renderer(APP_URL).render("review_received", payload, Recipient("ada@example.test"))
+    assert message.subject == "Hi Bcc: victim@example.test"
