@@ -1,8 +1,9 @@
 """`POST /jitsi/token {call_id}`: a Jitsi room token for the host or guest of a call.
 
 The database decides (private.jitsi_call_access: participant, status, 15 minutes before start
-until the end) and marks the first join (private.mark_call_joined) in the same statement; this
-view only authenticates the user, maps SQLSTATEs to HTTP statuses and signs the token.
+until the end) and marks the first join (private.mark_call_joined, called only while the call is
+still `scheduled`: later joins take no row lock) in the same statement; this view only
+authenticates the user, maps SQLSTATEs to HTTP statuses and signs the token.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ ERRORS = {
 ACCESS_SQL = """
 select a.room_name, a.role, a.scheduled_at, a.ends_at,
        p.username, p.full_name, p.avatar_url,
-       private.mark_call_joined(%(call_id)s) as joined
+       case when c.status = 'scheduled' then private.mark_call_joined(%(call_id)s) end as joined
 from private.jitsi_call_access(%(call_id)s, %(user_id)s) as a
+cross join lateral (select v.status from public.video_calls as v where v.id = %(call_id)s) as c
 left join public.profiles as p on p.id = %(user_id)s
 """
 

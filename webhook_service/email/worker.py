@@ -121,11 +121,22 @@ class Worker:
 
     def deliver(self, row: Claimed) -> Result:
         try:
+            return self.attempt(row)
+        except Exception as exc:  # one bad row must not cost the batch its recorded outcomes
+            log.exception("e-mail delivery crashed", extra={"fields": {"outbox_id": row.id}})
+            outcome = resend_api.Outcome("retry", error=f"unexpected {type(exc).__name__}: {exc}"[:1000])
+            return self.result(row, outcome)
+
+    def attempt(self, row: Claimed) -> Result:
+        try:
             message = self.renderer.render(row.kind, row.payload, row.recipient)
         except UnknownKind as exc:
             return Result(row.id, "failed", error=str(exc))
         self.limiter.wait()
-        outcome = resend_api.send(message, self.settings.sender, row.id, self.settings.reply_to)
+        return self.result(row, resend_api.send(message, self.settings.sender, row.id, self.settings.reply_to))
+
+    def result(self, row: Claimed, outcome: resend_api.Outcome) -> Result:
+        """What to record: sent, failed, or retry after retry-after or our backoff."""
         if outcome.status == "retry" and row.attempts >= self.settings.max_attempts:
             return Result(row.id, "failed", error=f"gave up after {row.attempts} attempts: {outcome.error}")
         if outcome.status == "retry":

@@ -1,0 +1,168 @@
+"""Jitsi room-token throughput: `POST /jitsi/token` end to end, in both modes, and signing alone.
+
+End to end: PROCESSES processes × THREADS threads call the Flask app (WSGI, in process: no HTTP
+server in the measurement) for CALLS calls between 2 × CALLS users in a scratch database. Each
+request verifies the user's Supabase JWT (HS256), runs the one SQL statement that decides access
+and marks the first join, and signs the room token. Every answer must be a 200. Signing alone:
+the token builder of each mode in one thread. Bounded: DURATION seconds per run.
+Target: at least 2,000 tokens/s.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import jwt
+import psycopg
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from scripts import auth_users, localdb, migrate, pgrest, scratchdb
+from scripts.bench import _report
+from webhook_service.jitsi_tokens import CallAccess, Jaas, SelfHosted
+
+CALLS = 200
+PROCESSES = 2
+THREADS = 4
+DURATION = 5.0
+TARGET_PER_SECOND = 2000
+JWT_SECRET = "bench-supabase-jwt-secret-0123456789abcdef"
+APP_SECRET = "bench-jitsi-app-secret-0123456789abcdef"
+
+
+def jaas_pem() -> str:
+    key = rsa.generate_private_key(65537, 2048)
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode()
+
+
+def modes() -> dict[str, dict[str, str]]:
+    return {
+        "self-hosted (HS256)": {"JITSI_DOMAIN": "meet.ugig.test", "JITSI_APP_ID": "ugig",
+                                "JITSI_APP_SECRET": APP_SECRET},
+        "8x8 JaaS (RS256)": {"JITSI_DOMAIN": "8x8.vc", "JAAS_APP_ID": "vpaas-magic-cookie-bench",
+                             "JAAS_KEY_ID": "bench", "JAAS_PRIVATE_KEY": jaas_pem()},
+    }
+
+
+def prepare(url: str) -> list[tuple[str, str]]:
+    """CALLS calls starting in 5 minutes; returns (call id, participant's access token) pairs."""
+    migrate.migrate(url, out=lambda _line: None)
+    pairs = []
+    with psycopg.connect(url, autocommit=True) as conn:
+        with conn.transaction():
+            users = [auth_users.create_user(conn, f"jitsi-{i}@example.test") for i in range(2 * CALLS)]
+            # Setup only: calls placed inside their join window, which clients could never insert.
+            conn.execute("set local session_replication_role = replica")
+            for host, guest in zip(users[::2], users[1::2]):
+                call_id = conn.execute(
+                    """insert into public.video_calls (host_id, guest_id, scheduled_at, duration_minutes)
+                       values (%s, %s, now() + interval '5 minutes', 60) returning id""",
+                    (host.id, guest.id)).fetchone()[0]
+                for user in (host, guest):
+                    claims = pgrest.user_claims(user.id, user.email)
+                    pairs.append((str(call_id), jwt.encode(claims, JWT_SECRET, "HS256")))
+    return pairs
+
+
+def client_process(url: str, settings: dict[str, str], pairs: list[tuple[str, str]], start: Any,
+                   results: Any) -> None:
+    from webhook_service import create_app
+
+    app = create_app({"DB_URL": url, "JWT_SECRET": JWT_SECRET, "DB_POOL_MAX": str(THREADS),
+                      "LOG_LEVEL": "WARNING", **settings})
+    counts = [0] * THREADS
+    errors = [0] * THREADS
+
+    def loop(index: int) -> None:
+        client = app.test_client()
+        mine = pairs[index::THREADS]
+        start.wait()
+        deadline = time.perf_counter() + DURATION
+        i = 0
+        while time.perf_counter() < deadline:
+            call_id, token = mine[i % len(mine)]
+            response = client.post("/jitsi/token", json={"call_id": call_id},
+                                   headers={"Authorization": f"Bearer {token}"})
+            if response.status_code == 200:
+                counts[index] += 1
+            else:
+                errors[index] += 1
+            i += 1
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    results.put((sum(counts), sum(errors)))
+
+
+def end_to_end(url: str, settings: dict[str, str], pairs: list[tuple[str, str]]) -> tuple[float, int]:
+    ctx = multiprocessing.get_context("spawn")
+    start, results = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=client_process, args=(url, settings, pairs[p::PROCESSES], start, results))
+             for p in range(PROCESSES)]
+    for proc in procs:
+        proc.start()
+    time.sleep(3)  # let every process import and build its app before the clock starts
+    start.set()
+    done = [results.get(timeout=DURATION + 60) for _ in procs]
+    for proc in procs:
+        proc.join(30)
+    return sum(ok for ok, _ in done) / DURATION, sum(err for _, err in done)
+
+
+def sign_for(settings: dict[str, str], seconds: float = 2.0) -> int:
+    """Tokens one process signs in `seconds`."""
+    if "JAAS_PRIVATE_KEY" in settings:
+        issuer: Any = Jaas(settings["JITSI_DOMAIN"], settings["JAAS_APP_ID"], settings["JAAS_KEY_ID"],
+                           settings["JAAS_PRIVATE_KEY"])
+    else:
+        issuer = SelfHosted(settings["JITSI_DOMAIN"], settings["JITSI_APP_ID"], settings["JITSI_APP_SECRET"])
+    now = datetime.now(timezone.utc)
+    access = CallAccess(str(uuid.uuid4()), "ugig-" + uuid.uuid4().hex, "host", now, now + timedelta(hours=1),
+                        str(uuid.uuid4()), "Ada Lovelace")
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        issuer.issue(access, now)
+        count += 1
+    return count
+
+
+def signing_only(settings: dict[str, str]) -> float:
+    """Token signing alone, one process per core as gunicorn would run."""
+    with multiprocessing.get_context("spawn").Pool(PROCESSES) as pool:
+        counts = pool.starmap(sign_for, [(settings,)] * PROCESSES)
+    return sum(counts) / 2.0
+
+
+def run(db_url: str | None) -> None:
+    server = db_url or localdb.start()
+    rows = []
+    with scratchdb.scratch_database(server, "ugig_bench_jitsi") as url:
+        pairs = prepare(url)
+        for name, settings in modes().items():
+            rate, errors = end_to_end(url, settings, pairs)
+            signing = signing_only(settings)
+            e2e = "ok" if rate >= TARGET_PER_SECOND and errors == 0 else "MISSED"
+            alone = "ok" if signing >= TARGET_PER_SECOND else "MISSED"
+            print(f"{name}: {rate:,.0f} tokens/s end to end ({errors} errors; target: {e2e}), "
+                  f"{signing:,.0f}/s signing alone (target: {alone})")
+            rows.append([name, f"{rate:,.0f} ({e2e})", str(errors), f"{signing:,.0f} ({alone})"])
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    table = _report.markdown_table(
+        ["mode", f"POST /jitsi/token end to end, tokens/s (≥ {TARGET_PER_SECOND})", "errors",
+         f"signing alone, {PROCESSES} processes, tokens/s (≥ {TARGET_PER_SECOND})"], rows)
+    _report.replace_section(
+        "jitsi",
+        "## Jitsi room tokens\n\n"
+        f"End to end: {PROCESSES} processes × {THREADS} threads through the Flask app (WSGI in process; "
+        f"JWT verification, the access statement with first-join marking, signing) over {CALLS} calls, "
+        f"{DURATION:.0f} s per mode.\n\n{table}\n\nMeasured {stamp} on the development machine "
+        "(2 shared cores, Postgres on the same host).")
