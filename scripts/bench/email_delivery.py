@@ -74,6 +74,7 @@ def drain(url: str, api_url: str) -> tuple[float, subprocess.Popen | None]:
 
 
 def run(db_url: str | None) -> None:
+    load_before = os.getloadavg()[0]
     server = db_url or localdb.start()
     with scratchdb.scratch_database(server, "ugig_bench_email") as url:
         prepare(url)
@@ -96,5 +97,6 @@ def run(db_url: str | None) -> None:
     print(line)
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     _report.replace_section("email", "## E-mail delivery (outbox → Resend fake, rate limit off)\n\n"
-                            f"{line}. Measured {stamp} on the development machine (2 shared cores; "
+                            f"{line}. Measured {stamp} on the development machine ({os.cpu_count()} cores shared "
+                            f"with other work: load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; "
                             "workers, fake Resend and Postgres on the same host).")

@@ -11,6 +11,7 @@ Target: at least 2,000 tokens/s.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import time
 import uuid
@@ -143,6 +144,7 @@ def signing_only(settings: dict[str, str]) -> float:
 
 
 def run(db_url: str | None) -> None:
+    load_before = os.getloadavg()[0]
     server = db_url or localdb.start()
     rows = []
     with scratchdb.scratch_database(server, "ugig_bench_jitsi") as url:
@@ -165,4 +167,5 @@ def run(db_url: str | None) -> None:
         f"End to end: {PROCESSES} processes × {THREADS} threads through the Flask app (WSGI in process; "
         f"JWT verification, the access statement with first-join marking, signing) over {CALLS} calls, "
         f"{DURATION:.0f} s per mode.\n\n{table}\n\nMeasured {stamp} on the development machine "
-        "(2 shared cores, Postgres on the same host).")
+        f"({os.cpu_count()} cores shared with other work: load average {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after; Postgres on the same host).")
