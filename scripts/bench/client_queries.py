@@ -72,10 +72,19 @@ QUERIES = [
         subject_sql="select poster_id as uid, id as gig from public.gigs order by applications_count desc limit 1",
     ),
     Query(
-        "an applicant's own applications (RLS only)", 5, "authenticated",
+        "an applicant's own applications (RLS only), busiest applicant", 5, "authenticated",
         "select * from public.applications order by created_at desc limit 20",
         subject_sql="""select applicant_id as uid from public.applications
                        group by applicant_id order by count(*) desc limit 1""",
+        baseline_sql="""select * from public.applications where applicant_id = %(uid)s
+                        order by created_at desc limit 20""",
+    ),
+    Query(
+        "an applicant's own applications (RLS only), applicant who posts nothing", 5, "authenticated",
+        "select * from public.applications order by created_at desc limit 20",
+        subject_sql="""select a.applicant_id as uid from public.applications as a
+                       where not exists (select 1 from public.gigs as g where g.poster_id = a.applicant_id)
+                       group by a.applicant_id order by count(*) desc limit 1""",
         baseline_sql="""select * from public.applications where applicant_id = %(uid)s
                         order by created_at desc limit 20""",
     ),
