@@ -190,6 +190,7 @@ def run(db_url: str | None) -> None:
     processes = int(os.environ.get("BENCH_STRIPE_CLIENTS", "2"))
     connections = int(os.environ.get("BENCH_STRIPE_CONNECTIONS", "8"))
     server = db_url or localdb.start()
+    load_before = os.getloadavg()[0]
     users = max(1, count // 2)
     name, url = _prepare_database(server, users)
     process = None
@@ -239,7 +240,9 @@ def run(db_url: str | None) -> None:
         f" {os.environ.get('GUNICORN_THREADS', '4')} threads) on 127.0.0.1, PostgreSQL on the same machine"
         f" ({os.cpu_count()} cores, shared with the load generator: {processes} processes × {connections}"
         f" keep-alive connections); every request signed with the SDK's helper and verified by the service;"
-        f" {users:,} users. Measured {stamp}."
+        f" {users:,} users. Load average (1 min) {load_before:.1f} before the run,"
+        f" {os.getloadavg()[0]:.1f} after: other work on the machine competes for the same cores."
+        f" Measured {stamp}."
     )
     print(table)
     print("; ".join(verdicts))
