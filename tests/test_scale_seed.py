@@ -242,3 +242,12 @@ def test_progress_bar_draws_only_on_a_terminal():
 def test_scale_must_be_positive(db):
     with pytest.raises(ValueError):
         scale_seed.generate(db.url, 0)
+
+
+def test_the_busiest_poster_applicant_and_correspondent_are_different_people(scaled):
+    busiest = scaled.execute(
+        """select (select poster_id from public.gigs group by 1 order by count(*) desc limit 1),
+                  (select applicant_id from public.applications group by 1 order by count(*) desc limit 1),
+                  (select user_id from public.conversation_participants group by 1 order by count(*) desc limit 1)"""
+    ).fetchone()
+    assert len(set(busiest)) == 3

@@ -40,11 +40,13 @@ as $$
     select least(p_n - 1, floor(p_n * power(p_u, p_k))::bigint)
 $$;
 
--- A fixed permutation of [0, n): spreads the popular indexes over the whole range.
-create function pg_temp.perm(p_x bigint, p_n bigint) returns bigint
+-- A fixed permutation of [0, n): spreads the popular indexes over the whole range. The shift
+-- (a fraction of n) gives each role its own popular people: the busiest poster is not also the
+-- busiest applicant and the busiest correspondent.
+create function pg_temp.perm(p_x bigint, p_n bigint, p_shift double precision default 0) returns bigint
 language sql immutable
 as $$
-    select mod(p_x * 2147483647 + 7919, p_n)
+    select mod(p_x * 2147483647 + 7919 + floor(p_n * p_shift)::bigint, p_n)
 $$;
 
 create function pg_temp.pick(p_items text [], p_u double precision) returns text

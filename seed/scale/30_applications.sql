@@ -29,7 +29,7 @@ cross join lateral (
     select
         g,
         pg_temp.gig_poster(g, %(posters)s) as poster,
-        pg_temp.perm(pg_temp.skew(pg_temp.h(i, 56), %(users)s, 1.5), %(users)s) as applicant,
+        pg_temp.perm(pg_temp.skew(pg_temp.h(i, 56), %(users)s, 1.5), %(users)s, 0.37) as applicant,
         pg_temp.h(i, 57) as u,
         %(t0)s::timestamptz - (1 - g::float8 / %(gigs)s) * pg_temp.h(i, 58) * interval '365 days' as created_at
     from (select pg_temp.perm(pg_temp.skew(pg_temp.h(i, 59), %(gigs)s, 2), %(gigs)s) as g offset 0) as x

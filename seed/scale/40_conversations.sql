@@ -22,7 +22,7 @@ cross join lateral (
         , pg_temp.message_count(i, %(messages_per_conversation)s) as n
     from (
         select
-            pg_temp.perm(pg_temp.skew(pg_temp.h(i, 54), %(users)s, 2), %(users)s) as a,
+            pg_temp.perm(pg_temp.skew(pg_temp.h(i, 54), %(users)s, 2), %(users)s, 0.61) as a,
             floor(pg_temp.h(i, 55) * %(users)s)::bigint as b
     ) as x
 ) as c

@@ -2,7 +2,7 @@
 insert into public.notifications (id, user_id, type, title, body, data, read_at, created_at)
 select
     pg_temp.sid(6, i),
-    pg_temp.sid(1, pg_temp.perm(pg_temp.skew(pg_temp.h(i, 51), %(users)s, 2), %(users)s)),
+    pg_temp.sid(1, pg_temp.perm(pg_temp.skew(pg_temp.h(i, 51), %(users)s, 2), %(users)s, 0.61)),
     n.type,
     case n.type
         when 'application_received' then 'New application'
