@@ -672,7 +672,7 @@ grant execute on function private.my_applicant_ids() to authenticated, service_r
 -- marketplace buckets and their rate-limit events (keyed by user id, no foreign key). Never blocks
 -- the deletion: a Storage that forbids direct deletes leaves the file rows for the Storage API
 -- (see docs/marketplace.md).
-create or replace function private.profiles_after_delete()
+create or replace function private.marketplace_forget_user()
 returns trigger
 language plpgsql
 security definer
@@ -691,8 +691,11 @@ begin
     return null;
 end
 $$;
-revoke execute on function private.profiles_after_delete() from public, anon, authenticated;
+revoke execute on function private.marketplace_forget_user() from public, anon, authenticated;
 
-drop trigger if exists after_delete on public.profiles;
-create trigger after_delete after delete on public.profiles
-for each row execute function private.profiles_after_delete();
+-- profiles belongs to the identity base: the trigger's name says whose it is.
+drop trigger if exists after_delete on public.profiles;  -- its first name, before the rename
+drop function if exists private.profiles_after_delete();
+drop trigger if exists marketplace_forget_user on public.profiles;
+create trigger marketplace_forget_user after delete on public.profiles
+for each row execute function private.marketplace_forget_user();

@@ -40,6 +40,10 @@ begin
     end if;
     if nullif(btrim(search_gigs.q), '') is not null then
         v_query := pg_catalog.websearch_to_tsquery('english'::regconfig, search_gigs.q);
+        -- Only stop words ("the", "a"): nothing to match on, so no text filter at all.
+        if pg_catalog.numnode(v_query) = 0 then
+            v_query := null;
+        end if;
     end if;
     -- Without a query every rank is equal: relevance means newest.
     if v_sort = 'relevance' and v_query is null then

@@ -53,6 +53,10 @@ def test_full_text_with_web_search_syntax(anon, catalog):
     assert set(titles(anon.rpc_rows("search_gigs", q="logo or pipeline"), catalog)) == {"logo", "etl"}
 
 
+def test_query_of_only_stop_words_filters_nothing(anon, catalog):
+    assert len(anon.rpc_rows("search_gigs", q="the a")) == len(anon.rpc_rows("search_gigs")) == 5
+
+
 def test_relevance_ranks_title_matches_first(anon, catalog):
     rows = anon.rpc_rows("search_gigs", q="python")
     assert titles(rows, catalog)[0] == "etl"
