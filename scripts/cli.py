@@ -46,9 +46,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 
 
 def _cmd_seed(args: argparse.Namespace) -> int:
-    # --scale is for the bench data set; pass it only when asked so plain seeding stays simple.
-    options = {} if args.scale is None else {"scale": args.scale}
-    for name in seed.run(dburl.resolve(args.db_url), **options):
+    for name in seed.run(dburl.resolve(args.db_url), scale=args.scale):
         print(f"seeded: {name}")
     return 0
 
