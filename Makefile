@@ -49,6 +49,9 @@ lint: install
 advise: install
 	$(UGIG_DB) advise
 
+seed: install
+	$(UGIG_DB) seed
+
 # Benchmarks: every module in scripts/bench/ (client queries write docs/benchmarks.md).
 bench: install
 	$(PY) -m scripts.bench
