@@ -120,10 +120,6 @@ begin
                     errcode = 'PT409',
                     message = pg_catalog.format('%s applications are already accepted: positions cannot go below that', v_accepted);
             end if;
-            -- Down to exactly the accepted number: every position is taken.
-            if new.positions = v_accepted and new.status in ('active', 'paused') then
-                new.status := 'filled';
-            end if;
         end if;
     end if;
 
@@ -236,10 +232,37 @@ $$;
 revoke execute on function private.gigs_after_filled() from public, anon, authenticated;
 
 drop trigger if exists after_filled on public.gigs;
--- Not `update of status`: the guard itself may fill a gig whose positions were lowered.
-create trigger after_filled after update on public.gigs
+create trigger after_filled after update of status on public.gigs
 for each row when (new.status = 'filled' and old.status <> 'filled')
 execute function private.gigs_after_filled();
+
+-- Positions lowered to exactly the accepted number: every position is taken. A separate
+-- `update ... set status` (not a change of NEW in the guard) so that every trigger on a gig's
+-- status sees it, the notification of the filled gig included.
+create or replace function private.gigs_after_positions()
+returns trigger
+language plpgsql
+security definer
+-- Fills the gig and, through after_filled, rejects other applicants' open applications.
+set search_path = ''
+as $$
+begin
+    update public.gigs as g
+    set status = 'filled'
+    where g.id = new.id
+        and g.status in ('active', 'paused')
+        and g.positions <= (
+            select count(*) from public.applications as a where a.gig_id = g.id and a.status = 'accepted'
+        );
+    return null;
+end
+$$;
+revoke execute on function private.gigs_after_positions() from public, anon, authenticated;
+
+drop trigger if exists after_positions on public.gigs;
+create trigger after_positions after update of positions on public.gigs
+for each row when (new.positions < old.positions)
+execute function private.gigs_after_positions();
 
 /** Section - Applications */
 create or replace function private.application_transition_allowed(p_from text, p_to text, p_actor text)

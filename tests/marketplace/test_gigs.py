@@ -291,6 +291,8 @@ def test_lowering_positions_to_the_accepted_number_fills_the_gig(db, poster, app
     gig = create_gig(me, positions=2)
     set_status(me, "applications", apply_to(db.as_user(applicant), gig["id"])["id"], "accepted")
     waiting = apply_to(db.as_user(stranger), gig["id"])
-    assert me.one("update public.gigs set positions = 1 where id = %s returning status", (gig["id"],)) == {
-        "status": "filled"}
+    me.one("update public.gigs set positions = 1 where id = %s returning id", (gig["id"],))
+    assert me.scalar("select status from public.gigs where id = %s", (gig["id"],)) == "filled"
     assert me.scalar("select status from public.applications where id = %s", (waiting["id"],)) == "rejected"
+    # Filled by an `update ... set status`, so status triggers (the gig_filled notification) see it.
+    assert me.scalar("select count(*) from public.notifications where type = 'gig_filled'") == 1
