@@ -3,6 +3,7 @@ and soft-deletes; blocks stop messages both ways; 30 per minute; deleted senders
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -188,3 +189,38 @@ def test_messages_of_a_deleted_user_stay_with_a_null_sender(db, chat):
     assert rows == [{"body": "hello bob", "sender_id": None}]
     inbox = db.as_user(chat["bob"]).rpc_rows("my_conversations")
     assert inbox[0]["other_participant"] is None and inbox[0]["last_message"]["body"] == "hello bob"
+
+
+def test_recipient_is_the_other_participant_and_not_writable(db, chat):
+    assert db.as_user(chat["bob"]).scalar("select recipient_id::text from public.messages where id = %s",
+                                          (chat["mid"],)) == chat["bob"].id
+    reply = send_message(db, chat["bob"], chat["cid"])
+    assert str(reply["recipient_id"]) == chat["ada"].id
+    db.as_user(chat["ada"]).rejects(
+        "42501", "insert into public.messages (conversation_id, recipient_id, body) values (%s, %s, 'x')",
+        (chat["cid"], chat["eve"].id))
+    db.as_user(chat["ada"]).rejects("42501", "update public.messages set recipient_id = %s where id = %s",
+                                    (chat["eve"].id, chat["mid"]))
+    # Not even the service plants another reader: the trigger copies it, the update guard refuses it.
+    planted = db.as_service().one(
+        "insert into public.messages (conversation_id, sender_id, recipient_id, body) values (%s, %s, %s, 'x') "
+        "returning recipient_id::text", (chat["cid"], chat["ada"].id, chat["eve"].id))
+    assert planted == {"recipient_id": chat["bob"].id}
+    db.as_service().rejects("42501", "update public.messages set recipient_id = %s where id = %s",
+                            (chat["eve"].id, chat["mid"]), match="recipient")
+    db.as_user(chat["eve"]).affects_nothing("select id from public.messages where id = %s", (chat["mid"],))
+
+
+def test_a_deleted_recipient_leaves_the_message_with_its_sender(db, chat):
+    db.execute("delete from auth.users where id = %s", (chat["bob"].id,))
+    row = db.as_user(chat["ada"]).one("select body, recipient_id from public.messages where id = %s", (chat["mid"],))
+    assert row == {"body": "hello bob", "recipient_id": None}
+
+
+def test_message_reads_check_the_row_not_a_membership_list(db, chat):
+    # The policy compares the row's own columns: no subquery per request or per row.
+    caller = dataclasses.replace(db.as_user(chat["bob"]), settings={"enable_seqscan": "off"})
+    plan = "\n".join(r["QUERY PLAN"] for r in caller.sql(
+        "explain select * from public.messages where conversation_id = %s order by created_at desc limit 50",
+        (chat["cid"],)))
+    assert "messages_conversation_created_idx" in plan and "SubPlan" not in plan, plan

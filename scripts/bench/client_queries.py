@@ -8,7 +8,7 @@ taken with auto_explain (nested statements included, so function bodies are chec
 sequential scan on a big table fails the check. Results go to docs/benchmarks.md.
 
 Without --db-url the bench prepares its own local database (`ugig_bench`), migrated and
-generated at BENCH_SCALE (default 0.1) unless it already holds that much data.
+generated at BENCH_SCALE (default 1, the issue's marketplace scale) unless it already holds that much data.
 """
 
 from __future__ import annotations
@@ -248,7 +248,7 @@ def prepare_local(scale: float) -> str:
 
 
 def run(db_url: str | None) -> None:
-    scale = float(os.environ.get("BENCH_SCALE", "0.1"))
+    scale = float(os.environ.get("BENCH_SCALE", "1"))
     url = db_url or prepare_local(scale)
     results: list[Result] = []
     skipped: list[str] = []

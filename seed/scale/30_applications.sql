@@ -2,12 +2,13 @@
 -- or to one's own gig; a repeated (gig, applicant) pair is dropped by the unique constraint.
 -- Statuses are spread over the open and final states; `accepted` is settled per gig later.
 insert into public.applications (
-    id, gig_id, applicant_id, cover_letter, proposed_rate, proposed_timeline, ai_tools, status,
+    id, gig_id, poster_id, applicant_id, cover_letter, proposed_rate, proposed_timeline, ai_tools, status,
     created_at, updated_at
 )
 select
     pg_temp.sid(3, i),
     pg_temp.sid(2, a.g),
+    pg_temp.sid(1, a.poster),  -- the gig's poster, as the applications guard sets it
     pg_temp.sid(1, case when a.applicant = a.poster then mod(a.applicant + 1, %(users)s) else a.applicant end),
     'Hi! I have shipped ' || pg_temp.pick(array['three', 'five', 'a dozen', 'several'], pg_temp.h(i, 51))
     || ' projects like this one. ' || pg_temp.pick(array['I can start this week.', 'Happy to do a short paid trial.',

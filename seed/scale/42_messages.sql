@@ -1,10 +1,11 @@
 -- Messages per conversation (mean messages/conversations; long threads of up to ~6x that),
 -- alternating senders, spread between the conversation's start and now.
-insert into public.messages (id, conversation_id, sender_id, body, created_at, updated_at)
+insert into public.messages (id, conversation_id, sender_id, recipient_id, body, created_at, updated_at)
 select
     pg_temp.sid(5, pg_temp.sidx(c.id) * 64 + k),
     c.id,
     case when mod(k, 2) = 1 then c.user_low else c.user_high end,
+    case when mod(k, 2) = 1 then c.user_high else c.user_low end,  -- as the insert trigger sets it
     pg_temp.pick(array['Hi! Is this still open?', 'Yes, happy to chat. When can you start?',
         'I can start Monday. Here is my plan for the first week.', 'Sounds good, sending the brief now.',
         'Thanks, I pushed a first draft for review.', 'Looks great. Two small comments inline.',

@@ -1,11 +1,12 @@
 /**
  * Marketplace RPCs: search_gigs, record_gig_view, set_application_status and
  * bulk_set_application_status. Public functions are `security invoker`; record_gig_view needs the
- * owner's rights and is a thin wrapper over private.record_gig_view.
+ * owner's rights and is a thin wrapper over private.record_gig_view; search_gigs reads through
+ * private.search_gigs so the text match can use its index (see there).
  */
 
 /** Section - search_gigs */
-create or replace function public.search_gigs(
+create or replace function private.search_gigs(
     q text default null,
     category text default null,
     skills text [] default null,
@@ -20,7 +21,11 @@ create or replace function public.search_gigs(
 returns setof public.gig_search_result
 language plpgsql
 stable
-security invoker
+security definer
+-- Reads gigs without RLS so the text match can use the GIN index: under RLS the planner may not
+-- evaluate `@@` (not leakproof) before the gigs policy, so it would read every active gig of the
+-- category. Only active gigs are read, which every role may see; public.search_gigs re-checks
+-- each hit with the caller's rights.
 set search_path = ''
 as $$
 declare
@@ -72,33 +77,78 @@ begin
         end if;
     end if;
 
+    -- The page is chosen first; only its rows build a cursor (cheap per row, but not per match).
     return query execute pg_catalog.format(
         $sql$
         select
-            g.id, g.poster_id, g.title, g.description, g.category, g.skills_required, g.ai_tools_preferred,
-            g.budget_type, g.budget_min, g.budget_max, g.currency, g.duration, g.location_type, g.location,
-            g.positions, g.status, g.published_at, g.applications_count, g.views_count, g.created_at,
-            case when $1 is null then 0::real else pg_catalog.ts_rank(g.search_vector, $1) end,
+            h.id, h.poster_id, h.title, h.description, h.category, h.skills_required, h.ai_tools_preferred,
+            h.budget_type, h.budget_min, h.budget_max, h.currency, h.duration, h.location_type, h.location,
+            h.positions, h.status, h.published_at, h.applications_count, h.views_count, h.created_at, h.rank,
             translate(encode(convert_to(
-                jsonb_build_object('s', $11, 'k', (%1$s)::text, 'id', g.id)::text, 'UTF8'), 'base64'), E'\n', '')
-        from public.gigs as g
-        where g.status = 'active'
-            and ($1 is null or g.search_vector @@ $1)
-            and ($2 is null or g.category = $2)
-            and ($3 is null or cardinality($3) = 0 or g.skills_required && $3)
-            and ($4 is null or g.budget_type = $4)
-            and ($5 is null or coalesce(g.budget_max, g.budget_min) >= $5)
-            and ($6 is null or coalesce(g.budget_min, g.budget_max) <= $6)
-            and ($7 is null or g.location_type = $7)
-            and ($8 is null or (%1$s, g.id) < ($8::%2$s, $9))
-        order by %1$s desc, g.id desc
-        limit $10
+                jsonb_build_object('s', $11, 'k', h.k::text, 'id', h.id)::text, 'UTF8'), 'base64'), E'\n', '')
+        from (
+            select
+                g.id, g.poster_id, g.title, g.description, g.category, g.skills_required, g.ai_tools_preferred,
+                g.budget_type, g.budget_min, g.budget_max, g.currency, g.duration, g.location_type, g.location,
+                g.positions, g.status, g.published_at, g.applications_count, g.views_count, g.created_at,
+                case when $1 is null then 0::real else pg_catalog.ts_rank(g.search_vector, $1) end as rank,
+                %1$s as k
+            from public.gigs as g
+            where g.status = 'active'
+                and ($1 is null or g.search_vector @@ $1)
+                and ($2 is null or g.category = $2)
+                and ($3 is null or cardinality($3) = 0 or g.skills_required && $3)
+                and ($4 is null or g.budget_type = $4)
+                and ($5 is null or coalesce(g.budget_max, g.budget_min) >= $5)
+                and ($6 is null or coalesce(g.budget_min, g.budget_max) <= $6)
+                and ($7 is null or g.location_type = $7)
+                and ($8 is null or (%1$s, g.id) < ($8::%2$s, $9))
+            order by %1$s desc, g.id desc
+            limit $10
+        ) as h
+        order by h.k desc, h.id desc
         $sql$,
         v_key, v_key_type
     )
     using v_query, search_gigs.category, search_gigs.skills, search_gigs.budget_type, search_gigs.budget_min,
         search_gigs.budget_max, search_gigs.location_type, v_after_key, v_after_id, search_gigs.page_size, v_sort;
 end
+$$;
+revoke execute on function private.search_gigs(text, text, text [], text, numeric, numeric, text, text, text, integer)
+from public, anon, authenticated;
+grant execute on function private.search_gigs(text, text, text [], text, numeric, numeric, text, text, text, integer)
+to anon, authenticated, service_role;
+
+create or replace function public.search_gigs(
+    q text default null,
+    category text default null,
+    skills text [] default null,
+    budget_type text default null,
+    budget_min numeric default null,
+    budget_max numeric default null,
+    location_type text default null,
+    sort text default 'relevance',
+    cursor text default null,
+    page_size integer default 20
+)
+returns setof public.gig_search_result
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+    select
+        h.id, h.poster_id, h.title, h.description, h.category, h.skills_required, h.ai_tools_preferred,
+        h.budget_type, h.budget_min, h.budget_max, h.currency, h.duration, h.location_type, h.location,
+        h.positions, h.status, h.published_at, h.applications_count, h.views_count, h.created_at,
+        h.rank, h.next_cursor
+    from private.search_gigs(
+        search_gigs.q, search_gigs.category, search_gigs.skills, search_gigs.budget_type, search_gigs.budget_min,
+        search_gigs.budget_max, search_gigs.location_type, search_gigs.sort, search_gigs.cursor, search_gigs.page_size
+    ) with ordinality as h
+    -- The caller's rights: each hit must be a gig the caller's policies let them read.
+    where exists (select 1 from public.gigs as g where g.id = h.id)
+    order by h.ordinality
 $$;
 revoke execute on function public.search_gigs(text, text, text [], text, numeric, numeric, text, text, text, integer)
 from public, anon, authenticated;
@@ -109,6 +159,7 @@ comment on function public.search_gigs(text, text, text [], text, numeric, numer
 'Filters: category slug, skills (any of), budget_type, budget_min/budget_max (overlap with the gig''s range), '
 'location_type. sort: relevance (default; newest without q) | newest | budget (highest first). '
 'Keyset pagination: pass the next_cursor of the last row to get the next page; page_size 1-50 (22023 otherwise).';
+
 
 /** Section - record_gig_view */
 create or replace function private.record_gig_view(p_gig_id uuid)

@@ -441,13 +441,13 @@ begin
     if not private.is_participant(new.conversation_id, new.sender_id) then
         raise exception using errcode = '42501', message = 'only participants send messages in a conversation';
     end if;
-    if exists (
-        select 1
+    -- The other participant reads the message through this copy (policy on the row's own columns).
+    new.recipient_id := (
+        select p.user_id
         from public.conversation_participants as p
-        where p.conversation_id = new.conversation_id
-            and p.user_id <> new.sender_id
-            and private.is_blocked(p.user_id, new.sender_id)
-    ) then
+        where p.conversation_id = new.conversation_id and p.user_id <> new.sender_id
+    );
+    if new.recipient_id is not null and private.is_blocked(new.recipient_id, new.sender_id) then
         raise exception using errcode = '42501', message = 'you cannot message this user';
     end if;
     new.body := btrim(new.body);
@@ -521,14 +521,17 @@ as $$
 declare
     v_uid uuid := auth.uid();
 begin
-    if old.sender_id is not null and new.sender_id is null then
-        -- The sender's account was deleted (foreign key action): the message stays as it is.
+    if (old.sender_id is not null and new.sender_id is null)
+        or (old.recipient_id is not null and new.recipient_id is null) then
+        -- A participant's account was deleted (foreign key action): the message stays as it is.
         return new;
     end if;
     if new.conversation_id is distinct from old.conversation_id
         or new.sender_id is distinct from old.sender_id
+        or new.recipient_id is distinct from old.recipient_id
         or new.created_at is distinct from old.created_at then
-        raise exception using errcode = '42501', message = 'a message''s conversation, sender and time cannot change';
+        raise exception using
+            errcode = '42501', message = 'a message''s conversation, sender, recipient and time cannot change';
     end if;
     if v_uid is not null and old.sender_id is distinct from v_uid then
         raise exception using errcode = '42501', message = 'only the sender may edit or delete a message';

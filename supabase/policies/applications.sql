@@ -1,9 +1,9 @@
--- Only the applicant and the gig's poster read an application.
+-- Only the applicant and the gig's poster (poster_id, copied from the gig) read an application.
 -- A signed-in user applies as themselves (applicant_id = caller); the gig checks (active, not
 --   your own, visible) and the 50 per 24 h rate limit are triggers.
 -- The applicant and the poster update it; which columns and transitions each may change is
 --   enforced by a trigger (applicant: proposal while pending, withdraw; poster: status).
--- gig_id, applicant_id and timestamps are not client-writable. No client deletes applications.
+-- gig_id, applicant_id, poster_id and timestamps are not client-writable. No client deletes applications.
 alter table public.applications enable row level security;
 
 revoke all on table public.applications from anon, authenticated;
@@ -16,12 +16,11 @@ grant update (
 ) on table public.applications to authenticated;
 grant all on table public.applications to service_role;
 
+-- One indexable predicate per reader: the planner serves a list through
+-- applications_applicant_created_idx, applications_poster_created_idx or a BitmapOr of both.
 create policy "applicants and posters read applications" on public.applications
 for select to authenticated
-using (
-    applicant_id = (select auth.uid())
-    or gig_id = any((select private.my_gig_ids())::uuid [])
-);
+using (applicant_id = (select auth.uid()) or poster_id = (select auth.uid()));
 
 create policy "users apply as themselves" on public.applications
 for insert to authenticated
@@ -29,11 +28,5 @@ with check (applicant_id = (select auth.uid()));
 
 create policy "applicants and posters update applications" on public.applications
 for update to authenticated
-using (
-    applicant_id = (select auth.uid())
-    or gig_id = any((select private.my_gig_ids())::uuid [])
-)
-with check (
-    applicant_id = (select auth.uid())
-    or gig_id = any((select private.my_gig_ids())::uuid [])
-);
+using (applicant_id = (select auth.uid()) or poster_id = (select auth.uid()))
+with check (applicant_id = (select auth.uid()) or poster_id = (select auth.uid()));

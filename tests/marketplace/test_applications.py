@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from tests.support.marketplace import COVER_LETTER, apply_to, create_gig, set_status
@@ -322,3 +324,53 @@ def test_rejected_application_does_not_count(db, poster, applicant, gig):
     db.as_user(applicant).rejects("PT404", "insert into public.applications (gig_id, cover_letter) "
                                   "values (%s, %s) returning id", (draft["id"], COVER_LETTER))
     apply_to(db.as_user(applicant), gig["id"])
+
+
+# --- poster_id: the gig's poster on the row, for an indexable poster policy --------------------
+
+def test_poster_id_is_the_gigs_poster_whoever_inserts(db, poster, applicant, stranger, gig):
+    mine = apply_to(db.as_user(applicant), gig["id"])
+    assert str(mine["poster_id"]) == poster.id
+    # The service cannot plant another poster: the guard copies the gig's.
+    theirs = apply_to(db.as_service(), gig["id"], applicant_id=stranger.id, poster_id=stranger.id)
+    assert str(theirs["poster_id"]) == poster.id
+
+
+def test_poster_id_is_not_client_writable(db, applicant, stranger, gig):
+    db.as_user(applicant).rejects(
+        "42501", "insert into public.applications (gig_id, cover_letter, poster_id) values (%s, %s, %s)",
+        (gig["id"], COVER_LETTER, applicant.id))
+    application = apply_to(db.as_user(applicant), gig["id"])
+    db.as_user(applicant).rejects("42501", "update public.applications set poster_id = %s where id = %s",
+                                  (stranger.id, application["id"]))
+
+
+def test_poster_id_never_drifts_from_the_gig(db, stranger, application):
+    db.as_service().rejects("42501", "update public.applications set poster_id = %s where id = %s",
+                            (stranger.id, application["id"]), match="poster")
+    # A gig's poster cannot change either, so the copy stays equal to it.
+    db.as_service().rejects("42501", "update public.gigs set poster_id = %s where id = %s",
+                            (stranger.id, application["gig_id"]))
+
+
+@pytest.mark.parametrize("reader, index", [
+    ("applicant", "applications_applicant_created_idx"),
+    ("poster", "applications_poster_created_idx"),
+])
+def test_rls_only_application_lists_read_both_indexes(db, as_actor, application, reader, index):
+    # The query PostgREST clients send with no filter of their own: each policy predicate must be an
+    # index condition, never a per-row membership check.
+    caller = dataclasses.replace(as_actor(reader), settings={"enable_seqscan": "off"})
+    plan = "\n".join(r["QUERY PLAN"] for r in caller.sql(
+        "explain select * from public.applications order by created_at desc limit 20"))
+    assert "applications_applicant_created_idx" in plan and "applications_poster_created_idx" in plan, plan
+    assert "SubPlan" not in plan, plan
+    assert index in plan
+
+
+def test_a_posters_list_for_one_gig_walks_the_gig_index_in_order(db, poster, gig, application):
+    caller = dataclasses.replace(db.as_user(poster), settings={"enable_seqscan": "off", "enable_bitmapscan": "off"})
+    plan = "\n".join(r["QUERY PLAN"] for r in caller.sql(
+        "explain select * from public.applications where gig_id = %s order by created_at desc limit 20",
+        (gig["id"],)))
+    assert "Index Scan using applications_gig_created_idx" in plan and "Sort" not in plan, plan
