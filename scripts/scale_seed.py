@@ -136,8 +136,17 @@ REINDEXED = [
 ]
 
 
+# The definitions of the indexes a run dropped, kept in the database until each is rebuilt: a run
+# killed mid-load leaves them here and the next run rebuilds them (tooling state, beside the
+# migration history, outside the schema that status compares).
+DROPPED = "supabase_migrations.ugig_scale_dropped_indexes"
+
+
 def _drop_secondary_indexes(conn: psycopg.Connection) -> list[str]:
-    """Drop the non-unique indexes of REINDEXED tables; returns their definitions."""
+    """Drop the non-unique indexes of REINDEXED tables; returns their definitions, plus those an
+    interrupted earlier run dropped and never rebuilt."""
+    conn.execute("create schema if not exists supabase_migrations")
+    conn.execute(f"create table if not exists {DROPPED} (definition text primary key)")
     rows = conn.execute(
         """select i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
            from pg_index as i
@@ -146,9 +155,11 @@ def _drop_secondary_indexes(conn: psycopg.Connection) -> list[str]:
            order by 1""",
         (REINDEXED,),
     ).fetchall()
-    for name, _definition in rows:
-        conn.execute(f"drop index {name}")
-    return [definition for _name, definition in rows]
+    for name, definition in rows:
+        with conn.transaction():
+            conn.execute(f"insert into {DROPPED} (definition) values (%s) on conflict do nothing", (definition,))
+            conn.execute(f"drop index {name}")
+    return [r[0] for r in conn.execute(f"select definition from {DROPPED} order by 1")]
 
 
 def _recreate_indexes(conn: psycopg.Connection, definitions: list[str], out: Callable[[str], None],
@@ -156,7 +167,9 @@ def _recreate_indexes(conn: psycopg.Connection, definitions: list[str], out: Cal
     started = time.monotonic()
     bar = progress.Bar(label, len(definitions))
     for definition in definitions:
-        conn.execute(definition)
+        with conn.transaction():
+            conn.execute(definition)
+            conn.execute(f"delete from {DROPPED} where definition = %s", (definition,))
         bar.advance()
     line = bar.done(f"{len(definitions)} indexes in {time.monotonic() - started:.1f}s")
     out(line)

@@ -251,3 +251,20 @@ def test_the_busiest_poster_applicant_and_correspondent_are_different_people(sca
                   (select user_id from public.conversation_participants group by 1 order by count(*) desc limit 1)"""
     ).fetchone()
     assert len(set(busiest)) == 3
+
+
+def test_a_run_killed_after_dropping_indexes_is_healed_by_the_next(db_server, template_db):
+    name = database.create_database(db_server, template=template_db)
+    url = database.database_url(db_server, name)
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            dropped = scale_seed._drop_secondary_indexes(conn)  # the run dies here, before any rebuild
+            assert "applications_applicant_created_idx" in " ".join(dropped)
+            assert conn.execute("select to_regclass('public.applications_applicant_created_idx')").fetchone() == (None,)
+        scale_seed.generate(url, SCALE, out=lambda _line: None)
+        query = "select indexdef from pg_indexes where schemaname in ('public', 'private', 'auth') order by 1"
+        with psycopg.connect(database.database_url(db_server, template_db)) as template, psycopg.connect(url) as conn:
+            assert conn.execute(query).fetchall() == template.execute(query).fetchall()
+            assert conn.execute(f"select count(*) from {scale_seed.DROPPED}").fetchone() == (0,)
+    finally:
+        database.drop_database(db_server, name)
