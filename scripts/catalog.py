@@ -82,6 +82,23 @@ _QUERIES: list[tuple[str, str]] = [
                       array_to_string(roles, ', '), qual, with_check),
                format('%%I.%%I', schemaname, tablename)
         from pg_policies where schemaname = any(%(schemas)s)"""),
+    ("index", """
+        select format('%%I on %%I.%%I', i.relname, n.nspname, c.relname), pg_get_indexdef(i.oid),
+               format('%%I.%%I', n.nspname, c.relname)
+        from pg_index x
+        join pg_class i on i.oid = x.indexrelid
+        join pg_class c on c.oid = x.indrelid join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = any(%(schemas)s)
+          and not exists (select from pg_depend d where d.classid = 'pg_class'::regclass
+                          and d.objid = c.oid and d.deptype = 'e')"""),
+    ("constraint", """
+        select format('%%I on %%I.%%I', con.conname, n.nspname, c.relname), pg_get_constraintdef(con.oid),
+               format('%%I.%%I', n.nspname, c.relname)
+        from pg_constraint con
+        join pg_class c on c.oid = con.conrelid join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = any(%(schemas)s)
+          and not exists (select from pg_depend d where d.classid = 'pg_class'::regclass
+                          and d.objid = c.oid and d.deptype = 'e')"""),
     ("trigger", """
         select format('%%I on %%I.%%I', t.tgname, n.nspname, c.relname), pg_get_triggerdef(t.oid),
                format('%%I.%%I', n.nspname, c.relname)

@@ -132,3 +132,15 @@ def test_cli_status_exits_1_on_an_edited_migration(db, capsys):
     db.execute("update supabase_migrations.ugig_checksums set sha256 = 'stale'")
     assert main(["status", "--db-url", db.url]) == 1
     assert "was edited after it was applied" in capsys.readouterr().err
+
+
+def test_hand_made_indexes_and_constraints_are_reported_as_drift(migrated, files, db_server):
+    execute(
+        migrated,
+        "create index items_title_idx on public.items (title)",
+        "alter table public.items add constraint items_title_short check (char_length(title) < 100)",
+    )
+    code, lines = report(migrated, files, db_server)
+    assert code == status.DRIFT
+    assert "  index items_title_idx on public.items: in the database, defined by no file" in lines
+    assert "  constraint items_title_short on public.items: in the database, defined by no file" in lines
