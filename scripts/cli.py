@@ -10,6 +10,8 @@ import psycopg
 
 from scripts import advise, dburl, lint, localdb, migrate, reset, seed, sqlfiles, status, supabase_cli
 
+FINDINGS = 2  # exit code of `advise` when a check reports a WARN or ERROR
+
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
     migrate.migrate(dburl.resolve(args.db_url), dry_run=args.dry_run)
@@ -35,7 +37,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_advise(args: argparse.Namespace) -> int:
-    return 1 if advise.failing(advise.advise(dburl.resolve(args.db_url))) else 0
+    # 2, not 1: a finding is an answer, not a failure to run (as status does for drift).
+    return FINDINGS if advise.failing(advise.advise(dburl.resolve(args.db_url))) else 0
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:

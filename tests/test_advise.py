@@ -19,7 +19,7 @@ def test_fully_migrated_schema_has_no_advisor_warning_or_error(db):
 def test_advise_fails_and_prints_ours_and_supabase_findings(db, capsys):
     db.execute("create table public.open_book (id int primary key)")
     db.execute("grant select on public.open_book to anon")
-    assert main(["advise", "--db-url", db.url]) == 1
+    assert main(["advise", "--db-url", db.url]) == 2
     out = capsys.readouterr().out
     assert "ERROR  public_tables_without_rls: table public.open_book has row level security disabled" in out
     assert "see scripts/advisors/public_tables_without_rls.md" in out
