@@ -67,6 +67,11 @@ QUERIES = [
         params={"q": "react dashboard", "category": "web-development"},
     ),
     Query(
+        "search_gigs one common word, first page (anon)", 15, "anon",
+        "select * from public.search_gigs(q => %(q)s, page_size => 20)",
+        params={"q": "react"},
+    ),
+    Query(
         "newest active gigs page (anon)", 5, "anon",
         """select id, poster_id, title, category, budget_type, budget_min, budget_max, published_at,
                   applications_count

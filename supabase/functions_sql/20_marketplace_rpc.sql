@@ -36,6 +36,12 @@ declare
     v_after jsonb;
     v_after_key text;
     v_after_id uuid;
+    -- Relevance ranks the gigs published since v_fresh_since first, then the older ones: ranking
+    -- every match of a common word costs a heap visit per match, the fresh ones are few.
+    v_fresh_since timestamptz;
+    v_tier boolean;
+    v_left integer := search_gigs.page_size;
+    v_rows integer;
 begin
     if search_gigs.page_size is null or search_gigs.page_size not between 1 and 50 then
         raise exception using errcode = '22023', message = 'page_size must be between 1 and 50';
@@ -61,6 +67,10 @@ begin
         else 'g.published_at'
     end;
     v_key_type := case v_sort when 'relevance' then 'real' when 'budget' then 'numeric' else 'timestamptz' end;
+    if v_sort = 'relevance' then
+        v_fresh_since := now() - interval '7 days';
+        v_tier := true;
+    end if;
     if search_gigs.cursor is not null then
         begin
             v_after := convert_from(decode(search_gigs.cursor, 'base64'), 'UTF8')::jsonb;
@@ -68,50 +78,71 @@ begin
             v_after_id := (v_after ->> 'id')::uuid;
             -- The key must read back as the sort's type.
             execute pg_catalog.format('select %L::%s', v_after_key, v_key_type);
+            -- Later pages keep the first page's boundary, so no gig changes tier between pages.
+            if v_sort = 'relevance' then
+                v_fresh_since := (v_after ->> 'b')::timestamptz;
+                v_tier := (v_after ->> 'f')::boolean;
+            end if;
         exception when others then
             v_after := null;
         end;
-        if v_after is null or v_after ->> 's' is distinct from v_sort or v_after_key is null or v_after_id is null then
+        if v_after is null or v_after ->> 's' is distinct from v_sort or v_after_key is null or v_after_id is null
+            or (v_sort = 'relevance' and (v_fresh_since is null or v_tier is null)) then
             raise exception using
                 errcode = '22023', message = 'cursor is not valid for this search (use next_cursor of the same search)';
         end if;
     end if;
 
-    -- The page is chosen first; only its rows build a cursor (cheap per row, but not per match).
-    return query execute pg_catalog.format(
-        $sql$
-        select
-            h.id, h.poster_id, h.title, h.description, h.category, h.skills_required, h.ai_tools_preferred,
-            h.budget_type, h.budget_min, h.budget_max, h.currency, h.duration, h.location_type, h.location,
-            h.positions, h.status, h.published_at, h.applications_count, h.views_count, h.created_at, h.rank,
-            translate(encode(convert_to(
-                jsonb_build_object('s', $11, 'k', h.k::text, 'id', h.id)::text, 'UTF8'), 'base64'), E'\n', '')
-        from (
+    loop
+        -- The page is chosen first; only its rows build a cursor (cheap per row, not per match).
+        -- $12/$13: the tier (fresh: an index condition; older: a filter, as it keeps most rows).
+        return query execute pg_catalog.format(
+            $sql$
             select
-                g.id, g.poster_id, g.title, g.description, g.category, g.skills_required, g.ai_tools_preferred,
-                g.budget_type, g.budget_min, g.budget_max, g.currency, g.duration, g.location_type, g.location,
-                g.positions, g.status, g.published_at, g.applications_count, g.views_count, g.created_at,
-                case when $1 is null then 0::real else pg_catalog.ts_rank(g.search_vector, $1) end as rank,
-                %1$s as k
-            from public.gigs as g
-            where g.status = 'active'
-                and ($1 is null or g.search_vector @@ $1)
-                and ($2 is null or g.category = $2)
-                and ($3 is null or cardinality($3) = 0 or g.skills_required && $3)
-                and ($4 is null or g.budget_type = $4)
-                and ($5 is null or coalesce(g.budget_max, g.budget_min) >= $5)
-                and ($6 is null or coalesce(g.budget_min, g.budget_max) <= $6)
-                and ($7 is null or g.location_type = $7)
-                and ($8 is null or (%1$s, g.id) < ($8::%2$s, $9))
-            order by %1$s desc, g.id desc
-            limit $10
-        ) as h
-        order by h.k desc, h.id desc
-        $sql$,
-        v_key, v_key_type
-    )
-    using v_query, search_gigs.category, search_gigs.skills, search_gigs.budget_type, search_gigs.budget_min,
-        search_gigs.budget_max, search_gigs.location_type, v_after_key, v_after_id, search_gigs.page_size, v_sort;
+                h.id, h.poster_id, h.title, h.description, h.category, h.skills_required, h.ai_tools_preferred,
+                h.budget_type, h.budget_min, h.budget_max, h.currency, h.duration, h.location_type, h.location,
+                h.positions, h.status, h.published_at, h.applications_count, h.views_count, h.created_at, h.rank,
+                translate(encode(convert_to(jsonb_strip_nulls(jsonb_build_object(
+                    's', $11, 'k', h.k::text, 'id', h.id, 'f', $12, 'b', $13
+                ))::text, 'UTF8'), 'base64'), E'\n', '')
+            from (
+                select
+                    g.id, g.poster_id, g.title, g.description, g.category, g.skills_required,
+                    g.ai_tools_preferred, g.budget_type, g.budget_min, g.budget_max, g.currency, g.duration,
+                    g.location_type, g.location, g.positions, g.status, g.published_at, g.applications_count,
+                    g.views_count, g.created_at,
+                    case when $1 is null then 0::real else pg_catalog.ts_rank(g.search_vector, $1) end as rank,
+                    %1$s as k
+                from public.gigs as g
+                where g.status = 'active'
+                    and ($1 is null or g.search_vector @@ $1)
+                    and ($2 is null or g.category = $2)
+                    and ($3 is null or cardinality($3) = 0 or g.skills_required && $3)
+                    and ($4 is null or g.budget_type = $4)
+                    and ($5 is null or coalesce(g.budget_max, g.budget_min) >= $5)
+                    and ($6 is null or coalesce(g.budget_min, g.budget_max) <= $6)
+                    and ($7 is null or g.location_type = $7)
+                    and ($8 is null or (%1$s, g.id) < ($8::%2$s, $9))
+                    and ($12 is null or ($12 and g.published_at >= $13)
+                        or (not $12 and (g.published_at < $13) is not false))
+                order by %1$s desc, g.id desc
+                limit $10
+            ) as h
+            order by h.k desc, h.id desc
+            $sql$,
+            v_key, v_key_type
+        )
+        using v_query, search_gigs.category, search_gigs.skills, search_gigs.budget_type, search_gigs.budget_min,
+            search_gigs.budget_max, search_gigs.location_type, v_after_key, v_after_id, v_left, v_sort,
+            v_tier, v_fresh_since;
+        get diagnostics v_rows = row_count;
+        v_left := v_left - v_rows;
+        exit when v_left = 0 or v_tier is distinct from true;
+        -- The fresh gigs ran out: the page goes on with the older ones, from their top.
+        v_tier := false;
+        v_after_key := null;
+        v_after_id := null;
+    end loop;
 end
 $$;
 revoke execute on function private.search_gigs(text, text, text [], text, numeric, numeric, text, text, text, integer)
@@ -157,7 +188,8 @@ to anon, authenticated, service_role;
 comment on function public.search_gigs(text, text, text [], text, numeric, numeric, text, text, text, integer) is
 'Searches active gigs the caller can see. q: web-search syntax ("rust -java", "data pipeline", or), empty for all. '
 'Filters: category slug, skills (any of), budget_type, budget_min/budget_max (overlap with the gig''s range), '
-'location_type. sort: relevance (default; newest without q) | newest | budget (highest first). '
+'location_type. sort: relevance (default: gigs published in the last 7 days first, then older ones, each by '
+'text rank; newest without q) | newest | budget (highest first). '
 'Keyset pagination: pass the next_cursor of the last row to get the next page; page_size 1-50 (22023 otherwise).';
 
 

@@ -6,8 +6,9 @@
  * posted, gathered per request. The applications guard copies it on insert and refuses any change
  * (a gig's poster never changes either).
  *
- * Search: one partial GIN over the active gigs' text and category replaces the GIN over every
- * gig, so "text in a category" is a single index lookup (btree_gin adds the category).
+ * Search: one partial GIN over the active gigs' text, category and publication time replaces the
+ * GIN over every gig (btree_gin adds the scalar columns), so "text in a category, published this
+ * week" — the first page of search_gigs by relevance — is a single index lookup.
  */
 
 /** Section - applications.poster_id */
@@ -37,5 +38,5 @@ drop function if exists private.my_gig_ids();
 create extension if not exists btree_gin with schema extensions;
 
 drop index public.gigs_search_vector_idx;
-create index gigs_active_search_idx on public.gigs using gin (search_vector, category)
+create index gigs_active_search_idx on public.gigs using gin (search_vector, category, published_at)
 where status = 'active';

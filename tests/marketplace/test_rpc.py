@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
 from tests.support.marketplace import apply_to, create_gig, set_status
@@ -113,7 +116,51 @@ def test_cursor_of_another_sort_is_refused(anon, catalog):
 
 
 def test_search_runs_with_the_callers_rights(db, catalog):
-    assert db.execute("select prosecdef from pg_proc where proname = 'search_gigs'") == [(False,)]
+    assert db.execute("select prosecdef from pg_proc where oid = 'public.search_gigs'::regproc") == [(False,)]
+    # The private reader only sees active gigs; each hit is re-read under the caller's policies, so a
+    # rule hiding a gig from someone hides it from their search too.
+    db.execute("create policy hide_etl on public.gigs as restrictive for select to anon using (title not like 'Python ETL%')")
+    assert set(titles(db.as_anon().rpc_rows("search_gigs", q="python"), catalog)) == {"ml"}
+
+
+def age(db, catalog, days, *keys):
+    """Publish these gigs `days` ago (published_at is immutable: triggers off)."""
+    db.execute("set session_replication_role = replica")
+    for key in keys:
+        db.execute("update public.gigs set published_at = published_at - make_interval(days => %s) where id = %s",
+                   (days, catalog[key]))
+    db.execute("reset session_replication_role")
+
+
+def test_relevance_ranks_this_weeks_gigs_before_older_ones(db, anon, catalog):
+    assert titles(anon.rpc_rows("search_gigs", q="rust"), catalog) == ["rust", "site"]
+    age(db, catalog, 8, "rust")
+    # The stronger match is older than a week: the fresh one comes first, then the older by rank.
+    assert titles(anon.rpc_rows("search_gigs", q="rust"), catalog) == ["site", "rust"]
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3])
+def test_relevance_pages_run_through_both_tiers_once(db, anon, catalog, page_size):
+    age(db, catalog, 10, "etl", "rust")
+    q = "python or rust or data"
+    full = anon.rpc_rows("search_gigs", q=q, page_size=50)
+    assert set(titles(full, catalog)[:2]) == {"ml", "site"} and set(titles(full, catalog)[2:]) == {"etl", "rust"}
+    seen, cursor = [], None
+    while True:
+        page = anon.rpc_rows("search_gigs", q=q, page_size=page_size, cursor=cursor)
+        seen += [r["id"] for r in page]
+        if len(page) < page_size:
+            break
+        cursor = page[-1]["next_cursor"]
+    assert seen == [r["id"] for r in full]
+
+
+def test_a_relevance_cursor_without_its_tier_is_refused(anon, catalog):
+    cursor = anon.rpc_rows("search_gigs", q="rust", page_size=1)[0]["next_cursor"]
+    fields = json.loads(base64.b64decode(cursor))
+    assert set(fields) == {"s", "k", "id", "f", "b"}
+    del fields["b"]
+    anon.rejects_rpc("22023", "search_gigs", q="rust", cursor=base64.b64encode(json.dumps(fields).encode()).decode())
 
 
 # --- record_gig_view ----------------------------------------------------------------------
