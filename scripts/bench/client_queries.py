@@ -98,7 +98,7 @@ QUERIES = [
         baseline_sql=RLS_APPLICATIONS_BASELINE,
     ),
     Query(
-        "an applicant's own applications, filtered applicant_id=eq.<me>", 5, "authenticated",
+        "an applicant's own applications, filtered by applicant_id (PostgREST applicant_id=eq.)", 5, "authenticated",
         "select * from public.applications where applicant_id = %(uid)s order by created_at desc limit 20",
         subject_sql="""select applicant_id as uid from public.applications
                        group by applicant_id order by count(*) desc limit 1""",
