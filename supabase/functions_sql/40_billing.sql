@@ -2,9 +2,9 @@
  * Billing: what each Stripe event means for ugig, applied in SQL.
  *
  * The Flask service verifies a webhook's signature and calls private.stripe_apply_event() once,
- * in one transaction. That function records the event (its id is the primary key of
- * private.stripe_events, so a redelivery, even a concurrent one, finds the first delivery's
- * row and waits for it) and applies it:
+ * in one transaction. That function applies the event and records it in private.stripe_events
+ * (its id is the primary key; deliveries of one id are serialised, so a redelivery, even a
+ * concurrent one, waits for the first delivery and finds its row):
  * - Ordering: subscription state carries the (created, rank) of the event it came from; an
  *   event with a smaller key is stale. Stripe's `created` has one-second resolution, so within
  *   a second the rank decides: created (1) < updated, paused, resumed, trial_will_end (2) <
@@ -364,9 +364,8 @@ revoke execute on function private.stripe_apply_refund(jsonb) from public, anon,
 grant execute on function private.stripe_apply_refund(jsonb) to service_role;
 
 /** Section - Events */
--- Apply one recorded event (its row locked by the caller) and record the outcome. Any error is
--- caught here: the block's writes roll back and the event stays replayable as `failed`.
-create or replace function private.stripe_process(p_id text, p_event jsonb, p_pro_price_ids text [])
+-- What one event means, by type (no error handling: callers catch and record failures).
+create or replace function private.stripe_dispatch(p_id text, p_event jsonb, p_pro_price_ids text [])
 returns text
 language plpgsql
 set search_path = ''
@@ -374,29 +373,44 @@ as $$
 declare
     v_type text := p_event ->> 'type';
     v_object jsonb := p_event #> '{data,object}';
-    v_created timestamptz := pg_catalog.to_timestamp((p_event ->> 'created')::double precision);
+begin
+    return case
+        when v_type in (
+            'customer.subscription.created', 'customer.subscription.updated', 'customer.subscription.deleted',
+            'customer.subscription.paused', 'customer.subscription.resumed', 'customer.subscription.trial_will_end'
+        ) then private.stripe_apply_subscription(
+            p_id, v_type, pg_catalog.to_timestamp((p_event ->> 'created')::double precision), v_object, p_pro_price_ids
+        )
+        when v_type = 'checkout.session.completed' then private.stripe_apply_checkout(v_object, p_pro_price_ids)
+        when v_type in ('invoice.paid', 'invoice.payment_failed') then private.stripe_apply_invoice(v_type, v_object)
+        when v_type = 'charge.refunded' then private.stripe_apply_refund(v_object)
+        else 'ignored'
+    end;
+end
+$$;
+revoke execute on function private.stripe_dispatch(text, jsonb, text []) from public, anon, authenticated;
+grant execute on function private.stripe_dispatch(text, jsonb, text []) to service_role;
+
+-- Apply an event recorded before (its row locked by the caller) and record the outcome. Any
+-- error is caught here: the block's writes roll back and the event stays replayable as `failed`.
+create or replace function private.stripe_process(p_id text, p_event jsonb, p_pro_price_ids text [])
+returns text
+language plpgsql
+set search_path = ''
+as $$
+declare
     v_outcome text;
+    v_error text;
 begin
     begin
-        v_outcome := case
-            when v_type in (
-                'customer.subscription.created', 'customer.subscription.updated', 'customer.subscription.deleted',
-                'customer.subscription.paused', 'customer.subscription.resumed', 'customer.subscription.trial_will_end'
-            ) then private.stripe_apply_subscription(p_id, v_type, v_created, v_object, p_pro_price_ids)
-            when v_type = 'checkout.session.completed' then private.stripe_apply_checkout(v_object, p_pro_price_ids)
-            when v_type in ('invoice.paid', 'invoice.payment_failed') then private.stripe_apply_invoice(v_type, v_object)
-            when v_type = 'charge.refunded' then private.stripe_apply_refund(v_object)
-            else 'ignored'
-        end;
+        v_outcome := private.stripe_dispatch(p_id, p_event, p_pro_price_ids);
     exception when others then
-        update private.stripe_events as e
-        set outcome = 'failed', processed_at = null, last_error = left(sqlstate || ': ' || sqlerrm, 1000)
-        where e.id = p_id;
-        return 'failed';
+        v_outcome := 'failed';
+        v_error := left(sqlstate || ': ' || sqlerrm, 1000);
     end;
     update private.stripe_events as e
     set outcome = v_outcome,
-        last_error = null,
+        last_error = v_error,
         processed_at = case when v_outcome in ('applied', 'ignored', 'stale') then now() end
     where e.id = p_id;
     return v_outcome;
@@ -410,8 +424,12 @@ revoke execute on function private.stripe_apply_checkout(jsonb, text []) from pu
 grant execute on function private.stripe_apply_checkout(jsonb, text []) to service_role;
 
 -- The service's one call per webhook. Returns applied | ignored | stale | unmatched | failed, or
--- duplicate when the event already took effect. The first delivery inserts the event row; a
--- concurrent redelivery blocks on that key until the first commits, then sees it processed.
+-- duplicate when the event already took effect.
+-- Deliveries of one event id are serialised by a transaction-scoped advisory lock on the id: a
+-- concurrent redelivery waits until the first delivery's transaction ends, then (a new snapshot)
+-- finds its row. A processed row is never unprocessed again, so `duplicate` is only answered for
+-- an event whose effects committed. A new event is applied first and recorded once, with its
+-- outcome (one insert, no update); a failure inside is caught and recorded as `failed`.
 create or replace function private.stripe_apply_event(p_event jsonb, p_pro_price_ids text [])
 returns text
 language plpgsql
@@ -419,32 +437,51 @@ set search_path = ''
 as $$
 declare
     v_id text := p_event ->> 'id';
+    v_processed_at timestamptz;
     v_stored record;
+    v_outcome text;
+    v_error text;
 begin
     if v_id is null or p_event ->> 'type' is null or jsonb_typeof(p_event -> 'created') <> 'number' then
         raise exception using errcode = '22023', message = 'not a Stripe event: id, type and created are required';
     end if;
-    insert into private.stripe_events (id, type, created, livemode, customer_id, payload)
-    values (
+    -- Key space 1 of the two-key advisory locks: Stripe event ids (see above).
+    perform pg_catalog.pg_advisory_xact_lock(1, pg_catalog.hashtext(v_id));
+    select e.processed_at into v_processed_at from private.stripe_events as e where e.id = v_id;
+    if found then
+        if v_processed_at is not null then
+            return 'duplicate';
+        end if;
+        -- Recorded before without effect (failed, or its user unknown then): try again, unless a
+        -- replay (which locks the row, not the id) applied it meanwhile.
+        select e.processed_at, e.payload into v_stored from private.stripe_events as e where e.id = v_id for update;
+        if v_stored.processed_at is not null then
+            return 'duplicate';
+        end if;
+        update private.stripe_events as e set attempts = e.attempts + 1 where e.id = v_id;
+        return private.stripe_process(v_id, v_stored.payload, p_pro_price_ids);
+    end if;
+
+    begin
+        v_outcome := private.stripe_dispatch(v_id, p_event, p_pro_price_ids);
+    exception when others then
+        v_outcome := 'failed';
+        v_error := left(sqlstate || ': ' || sqlerrm, 1000);
+    end;
+    insert into private.stripe_events (
+        id, type, created, livemode, customer_id, payload, outcome, last_error, processed_at
+    ) values (
         v_id,
         p_event ->> 'type',
         pg_catalog.to_timestamp((p_event ->> 'created')::double precision),
         coalesce((p_event ->> 'livemode')::boolean, false),
         coalesce(p_event #>> '{data,object,customer,id}', p_event #>> '{data,object,customer}'),
-        p_event
-    )
-    on conflict (id) do nothing;
-    if found then
-        return private.stripe_process(v_id, p_event, p_pro_price_ids);
-    end if;
-
-    select e.processed_at, e.payload into v_stored from private.stripe_events as e where e.id = v_id for update;
-    if v_stored.processed_at is not null then
-        return 'duplicate';
-    end if;
-    -- Recorded before without effect (failed, or its user unknown then): try again.
-    update private.stripe_events as e set attempts = e.attempts + 1 where e.id = v_id;
-    return private.stripe_process(v_id, v_stored.payload, p_pro_price_ids);
+        p_event,
+        v_outcome,
+        v_error,
+        case when v_outcome in ('applied', 'ignored', 'stale') then now() end
+    );
+    return v_outcome;
 end
 $$;
 revoke execute on function private.stripe_apply_event(jsonb, text []) from public, anon, authenticated;
