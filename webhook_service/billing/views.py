@@ -7,10 +7,10 @@ import json
 import psycopg
 import psycopg_pool
 import stripe
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from webhook_service import auth, db
-from webhook_service.billing import client, seen, settings, store
+from webhook_service.billing import client, settings, store
 
 bp = Blueprint("stripe", __name__, url_prefix="/stripe")
 
@@ -29,13 +29,22 @@ def _error(status: int, error: str, message: str):
     return jsonify(error=error, message=message), status
 
 
+# The webhook's answers, encoded once (the same bytes jsonify would produce).
+ANSWERS = {o: json.dumps({"outcome": o, "received": True}, separators=(",", ":")).encode() + b"\n"
+           for o in DONE | {"failed"}}
+
+
+def _answer(outcome: str, status: int = 200) -> Response:
+    return current_app.response_class(ANSWERS[outcome], status, mimetype="application/json")
+
+
 @bp.post("/webhook")
 def webhook():
+    hook = settings.webhook()
     payload = request.get_data(cache=False)  # the raw bytes Stripe signed
-    secret = settings.required("STRIPE_WEBHOOK_SECRET")
     try:
         stripe.WebhookSignature.verify_header(
-            payload, request.headers.get("Stripe-Signature"), secret, settings.WEBHOOK_TOLERANCE_SECONDS
+            payload, request.headers.get("Stripe-Signature"), hook.secret, settings.WEBHOOK_TOLERANCE_SECONDS
         )
     except stripe.SignatureVerificationError as exc:
         return _error(400, "bad_signature", str(exc).split(".")[0])
@@ -45,11 +54,11 @@ def webhook():
         event_id = json.loads(payload).get("id")
     except (ValueError, AttributeError):
         return _error(400, "bad_payload", "not a Stripe event")
-    if isinstance(event_id, str) and event_id in seen.get():
-        return jsonify(received=True, outcome="duplicate")
+    if isinstance(event_id, str) and event_id in hook.seen:
+        return _answer("duplicate")
     try:
         with db.pool().connection() as conn:
-            outcome = store.apply_event(conn, payload, settings.pro_price_ids())
+            outcome = store.apply_event(conn, payload, hook.pro_price_ids)
     except psycopg.DataError as exc:  # signed, but not a Stripe event (22xxx from the SQL checks)
         return _error(400, "bad_payload", exc.diag.message_primary or "not a Stripe event")
     except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
@@ -58,10 +67,10 @@ def webhook():
     if outcome not in DONE:
         # Recorded as failed with its error; a non-2xx makes Stripe retry it too.
         current_app.logger.error("stripe event failed", extra={"fields": {"outcome": outcome}})
-        return jsonify(received=True, outcome=outcome), 500
+        return _answer("failed", 500)
     if outcome in PROCESSED and isinstance(event_id, str):
-        seen.get().add(event_id)
-    return jsonify(received=True, outcome=outcome)
+        hook.seen.add(event_id)
+    return _answer(outcome)
 
 
 def _billing_user() -> tuple[auth.User, store.Account]:
