@@ -118,38 +118,45 @@ def new_id() -> str:
     return secrets.token_hex(16)  # 32 hex digits, as a uuid4's hex; a third of the cost
 
 
+RequestState = tuple[str, contextvars.Token, float]  # request id, context variable token, start
+
+
+def begin_request(incoming: str) -> RequestState:
+    """Tag this request's lines with the caller's X-Request-Id (if sane) or a new id."""
+    rid = incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else new_id()
+    return rid, request_id.set(rid), time.perf_counter()
+
+
+def log_request(logger: logging.Logger, state: RequestState, method: str, path: str, status: int) -> None:
+    """The request's line: the path, never the query string (it may carry tokens)."""
+    logger.info("request", extra={"fields": {
+        "method": method, "path": path, "status": status, "ms": round((time.perf_counter() - state[2]) * 1000, 2),
+    }})
+
+
+def end_request(state: RequestState) -> None:
+    request_id.reset(state[1])
+
+
 def init_app(app: Flask) -> None:
     handler = configure(app.config)
     app.logger.handlers[:] = [handler]
     app.logger.setLevel(logging.getLogger().level)
     app.logger.propagate = False
-    log_request = app.logger.info
 
     @app.before_request
     def _assign_request_id() -> None:
-        wsgi = request.environ
-        incoming = wsgi.get("HTTP_X_REQUEST_ID", "")
-        rid = incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else new_id()
-        # (id, context variable token, start): one write to `g` per request.
-        g.ugig_request = (rid, request_id.set(rid), time.perf_counter())
+        g.ugig_request = begin_request(request.headers.get("X-Request-Id", ""))
 
     @app.after_request
     def _log_request(response):
-        rid, _, started = g.get("ugig_request") or ("", None, time.perf_counter())
-        response.headers["X-Request-Id"] = rid
-        log_request(
-            "request",
-            extra={"fields": {
-                "method": request.method,
-                "path": request.path,  # never the query string: it may carry tokens
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 2),
-            }},
-        )
+        state = g.get("ugig_request") or ("", None, time.perf_counter())
+        response.headers["X-Request-Id"] = state[0]
+        log_request(app.logger, state, request.method, request.path, response.status_code)
         return response
 
     @app.teardown_request
     def _forget_request_id(_exc: BaseException | None) -> None:
         state = g.pop("ugig_request", None)
         if state is not None:
-            request_id.reset(state[1])
+            end_request(state)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 import stripe
-from flask import current_app
+from flask import Flask, current_app
 
 from webhook_service.billing.seen import SeenEvents
 
@@ -49,10 +49,9 @@ class Webhook:
     seen: SeenEvents  # this worker's processed event ids (see seen.py)
 
 
-def webhook() -> Webhook:
-    extensions = current_app.extensions
-    hook = extensions.get("stripe_webhook")
+def webhook(app: Flask) -> Webhook:
+    hook = app.extensions.get("stripe_webhook")
     if hook is None:
-        hook = Webhook(required("STRIPE_WEBHOOK_SECRET"), pro_price_ids(), SeenEvents())
-        hook = extensions.setdefault("stripe_webhook", hook)
+        hook = Webhook(required("STRIPE_WEBHOOK_SECRET", app.config), pro_price_ids(app.config), SeenEvents())
+        hook = app.extensions.setdefault("stripe_webhook", hook)
     return hook

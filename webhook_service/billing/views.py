@@ -1,24 +1,16 @@
-"""POST /stripe/webhook, /stripe/checkout and /stripe/portal."""
+"""POST /stripe/checkout and /stripe/portal (the webhook is served by webhook.py)."""
 
 from __future__ import annotations
-
-import json
 
 import psycopg
 import psycopg_pool
 import stripe
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 
 from webhook_service import auth, db
 from webhook_service.billing import client, settings, store
 
 bp = Blueprint("stripe", __name__, url_prefix="/stripe")
-
-# Outcomes Stripe should not redeliver: the event took effect, or never will by redelivery
-# (unmatched events are replayed by checkout completion or `ugig-db stripe-reconcile`).
-DONE = {"applied", "duplicate", "ignored", "stale", "unmatched"}
-# Outcomes after which the event is processed for good (see seen.py).
-PROCESSED = {"applied", "duplicate", "ignored", "stale"}
 
 
 class NoAccount(Exception):
@@ -27,50 +19,6 @@ class NoAccount(Exception):
 
 def _error(status: int, error: str, message: str):
     return jsonify(error=error, message=message), status
-
-
-# The webhook's answers, encoded once (the same bytes jsonify would produce).
-ANSWERS = {o: json.dumps({"outcome": o, "received": True}, separators=(",", ":")).encode() + b"\n"
-           for o in DONE | {"failed"}}
-
-
-def _answer(outcome: str, status: int = 200) -> Response:
-    return current_app.response_class(ANSWERS[outcome], status, mimetype="application/json")
-
-
-@bp.post("/webhook")
-def webhook():
-    hook = settings.webhook()
-    payload = request.get_data(cache=False)  # the raw bytes Stripe signed
-    try:
-        stripe.WebhookSignature.verify_header(
-            payload, request.headers.get("Stripe-Signature"), hook.secret, settings.WEBHOOK_TOLERANCE_SECONDS
-        )
-    except stripe.SignatureVerificationError as exc:
-        return _error(400, "bad_signature", str(exc).split(".")[0])
-    except UnicodeDecodeError:
-        return _error(400, "bad_payload", "the body is not UTF-8")
-    try:
-        event_id = json.loads(payload).get("id")
-    except (ValueError, AttributeError):
-        return _error(400, "bad_payload", "not a Stripe event")
-    if isinstance(event_id, str) and event_id in hook.seen:
-        return _answer("duplicate")
-    try:
-        with db.pool().connection() as conn:
-            outcome = store.apply_event(conn, payload, hook.pro_price_ids)
-    except psycopg.DataError as exc:  # signed, but not a Stripe event (22xxx from the SQL checks)
-        return _error(400, "bad_payload", exc.diag.message_primary or "not a Stripe event")
-    except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
-        current_app.logger.warning("stripe event not stored", extra={"fields": {"error": repr(exc)}})
-        return _error(503, "database_unavailable", "try again later")
-    if outcome not in DONE:
-        # Recorded as failed with its error; a non-2xx makes Stripe retry it too.
-        current_app.logger.error("stripe event failed", extra={"fields": {"outcome": outcome}})
-        return _answer("failed", 500)
-    if outcome in PROCESSED and isinstance(event_id, str):
-        hook.seen.add(event_id)
-    return _answer(outcome)
 
 
 def _billing_user() -> tuple[auth.User, store.Account]:
