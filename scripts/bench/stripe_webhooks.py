@@ -1,13 +1,19 @@
-"""Stripe webhooks end to end: the service under gunicorn (gunicorn.conf.py, gthread) on loopback,
-signed events POSTed over keep-alive connections by a few client processes.
+"""Stripe webhooks end to end: the service under gunicorn (gunicorn.conf.py, gevent workers) on
+loopback, signed events POSTed over keep-alive connections by a cheap load generator.
 
 Phase 1 delivers fresh events (subscription updates and paid invoices for distinct users: each
 is verified, recorded and applied with its notification and e-mail outbox row); phase 2
-redelivers all of them (verified, found processed, answered `duplicate`). Targets on a 2-core
-machine: >= 1,000 applied events/s with p99 <= 50 ms, >= 3,000 duplicates/s. A scratch database
-on the server (BENCH_DB_URL's or the local cluster) is migrated for the run and dropped after.
-Knobs: BENCH_STRIPE_EVENTS (default 6000), BENCH_STRIPE_CLIENTS (processes, default 2),
-BENCH_STRIPE_CONNECTIONS (per process, default 8), WEB_CONCURRENCY / GUNICORN_THREADS (default 2 / 4).
+redelivers all of them (verified, found processed, answered `duplicate`); phase 3 is `GET
+/healthz`, the ceiling of any endpoint measured the same way. Targets on a 2-core machine:
+>= 1,000 applied events/s with p99 <= 50 ms, >= 3,000 duplicates/s.
+The load generator shares the cores with gunicorn and PostgreSQL, so it does as little as it can:
+every request is signed (with the SDK's helper) and encoded before a phase starts, and one event
+loop per process drives all its connections. CPU per request is read from /proc for the load
+generator, for gunicorn, and for the rest of the machine (PostgreSQL and whatever else runs).
+A scratch database on the server (BENCH_DB_URL's or the local cluster) is migrated for the run
+and dropped after. Knobs: BENCH_STRIPE_EVENTS (default 6000), BENCH_STRIPE_CLIENTS (processes,
+default 1), BENCH_STRIPE_CONNECTIONS (per process, default 8), WEB_CONCURRENCY (default 2),
+DB_POOL_MAX (per worker, default 8).
 """
 
 from __future__ import annotations
