@@ -287,6 +287,25 @@ def test_refund_marks_the_payment_refunded(client, db, customer):
     assert db.execute("select status, amount_refunded_cents from public.payments") == [("refunded", 1900)]
 
 
+@pytest.mark.parametrize("currency, amount, shown", [
+    ("usd", 1900, "19.00 USD"),
+    ("jpy", 1900, "1900 JPY"),  # zero-decimal: the amount is in yen
+    ("krw", 25000, "25000 KRW"),
+    ("bhd", 1900, "1.900 BHD"),  # three-decimal: the amount is in fils
+])
+def test_payment_amounts_are_read_in_the_currencys_minor_unit(client, db, customer, currency, amount, shown):
+    user, cus = customer
+    deliver(client, se.event("invoice.paid", se.invoice(cus, "sub_1", amount=amount, currency=currency)))
+    failed = se.invoice(cus, "sub_1", amount=amount, currency=currency, paid=False)
+    deliver(client, se.event("invoice.payment_failed", failed))
+    assert db.execute("select amount_cents, currency from public.payments where stripe_invoice_id <> %s",
+                      (failed["id"],)) == [(amount, currency)]
+    rows = db.execute("select type, body, data ->> 'amount_display' from public.notifications"
+                      " where user_id = %s order by created_at", (user.id,))
+    assert [(t, d) for t, _, d in rows] == [("payment_succeeded", shown), ("payment_failed", shown)]
+    assert all(f"payment of {shown}" in body for _, body, _ in rows)
+
+
 # --- failures -------------------------------------------------------------------------------
 
 @contextmanager

@@ -31,7 +31,6 @@
 drop function if exists private.stripe_ts(jsonb);
 drop function if exists private.stripe_ref(jsonb);
 drop function if exists private.stripe_event_rank(text);
-drop function if exists private.stripe_money(bigint, text);
 drop function if exists private.stripe_user_for(text, jsonb);
 
 -- The user named by metadata.user_id (set by our checkout on the customer, the session and the
@@ -239,6 +238,49 @@ end
 $$;
 
 /** Section - Invoices and payments */
+-- Stripe amounts are integers in the currency's minor unit: cents for most currencies, the unit
+-- itself for zero-decimal ones (JPY, KRW, ...), thousandths for three-decimal ones (BHD, ...).
+-- https://docs.stripe.com/currencies#zero-decimal and #three-decimal
+create or replace function private.stripe_currency_exponent(p_currency text)
+returns integer
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+    return case lower(p_currency)
+        when 'bif' then 0 when 'clp' then 0 when 'djf' then 0 when 'gnf' then 0 when 'jpy' then 0
+        when 'kmf' then 0 when 'krw' then 0 when 'mga' then 0 when 'pyg' then 0 when 'rwf' then 0
+        when 'ugx' then 0 when 'vnd' then 0 when 'vuv' then 0 when 'xaf' then 0 when 'xof' then 0
+        when 'xpf' then 0
+        when 'bhd' then 3 when 'jod' then 3 when 'kwd' then 3 when 'omr' then 3 when 'tnd' then 3
+        else 2
+    end;
+end
+$$;
+revoke execute on function private.stripe_currency_exponent(text) from public, anon, authenticated;
+grant execute on function private.stripe_currency_exponent(text) to service_role;
+
+-- An amount in minor units as people read it: 1900 usd -> '19.00 USD', 1900 jpy -> '1900 JPY',
+-- 1900 bhd -> '1.900 BHD'.
+create or replace function private.stripe_money(p_amount bigint, p_currency text)
+returns text
+language plpgsql
+immutable
+set search_path = ''
+as $$
+declare
+    v_exponent integer := private.stripe_currency_exponent(p_currency);
+begin
+    return pg_catalog.to_char(
+        p_amount / (10::numeric ^ v_exponent),
+        'FM999999999990' || case when v_exponent > 0 then '.' || repeat('0', v_exponent) else '' end
+    ) || ' ' || upper(p_currency);
+end
+$$;
+revoke execute on function private.stripe_money(bigint, text) from public, anon, authenticated;
+grant execute on function private.stripe_money(bigint, text) to service_role;
+
 -- invoice.paid / invoice.payment_failed: one payments row per invoice. Its status only moves
 -- forward (failed -> paid -> refunded), so a late `payment_failed` never undoes a payment.
 create or replace function private.stripe_apply_invoice(p_type text, p_invoice jsonb)
@@ -300,14 +342,15 @@ begin
         stripe_charge_id = coalesce(excluded.stripe_charge_id, p.stripe_charge_id),
         hosted_invoice_url = coalesce(excluded.hosted_invoice_url, p.hosted_invoice_url)
     returning * into v_payment;
-    v_money := pg_catalog.to_char(v_payment.amount_cents / 100.0, 'FM999999990.00') || ' ' || upper(v_payment.currency);
+    v_money := private.stripe_money(v_payment.amount_cents, v_payment.currency);
 
     if v_paid and v_payment.amount_cents > 0 and v_old_status is distinct from v_payment.status then
         perform private.notify(
             v_user, 'payment_succeeded', 'Payment received',
             'We received your payment of ' || v_money || '. Thank you!',
             jsonb_build_object('payment_id', v_payment.id, 'amount_cents', v_payment.amount_cents,
-                'currency', v_payment.currency, 'hosted_invoice_url', v_payment.hosted_invoice_url)
+                'currency', v_payment.currency, 'amount_display', v_money,
+                'hosted_invoice_url', v_payment.hosted_invoice_url)
         );
     elsif not v_paid and v_payment.status = 'failed' then
         -- Every failed attempt is shown in the app; at most one e-mail per invoice a day.
@@ -316,7 +359,8 @@ begin
             'Your payment of ' || v_money
                 || ' did not go through. Please update your payment method to keep Pro.',
             jsonb_build_object('payment_id', v_payment.id, 'amount_cents', v_payment.amount_cents,
-                'currency', v_payment.currency, 'hosted_invoice_url', v_payment.hosted_invoice_url),
+                'currency', v_payment.currency, 'amount_display', v_money,
+                'hosted_invoice_url', v_payment.hosted_invoice_url),
             'payment_failed:' || v_invoice_id, interval '20 hours'
         );
     end if;
@@ -521,6 +565,39 @@ end
 $$;
 revoke execute on function private.stripe_replay_pending(text [], interval, integer) from public, anon, authenticated;
 grant execute on function private.stripe_replay_pending(text [], interval, integer) to service_role;
+
+-- Retention: forget events that took effect more than p_keep ago, p_limit at a time (oldest
+-- first); failed and unmatched events stay until they are replayed. An event's row is what
+-- answers its redeliveries `duplicate`, so p_keep must outlast Stripe's retries (up to 3 days).
+create or replace function private.stripe_prune_events(
+    p_keep interval default interval '30 days',
+    p_limit integer default 10000
+)
+returns integer
+language plpgsql
+set search_path = ''
+as $$
+declare
+    v_deleted integer;
+begin
+    if p_keep < interval '3 days' then
+        raise exception using errcode = '22023',
+            message = 'keep processed Stripe events at least 3 days: Stripe retries a delivery that long';
+    end if;
+    delete from private.stripe_events as e
+    where e.id in (
+        select o.id
+        from private.stripe_events as o
+        where o.processed_at < now() - p_keep
+        order by o.processed_at
+        limit p_limit
+    );
+    get diagnostics v_deleted = row_count;
+    return v_deleted;
+end
+$$;
+revoke execute on function private.stripe_prune_events(interval, integer) from public, anon, authenticated;
+grant execute on function private.stripe_prune_events(interval, integer) to service_role;
 
 /** Section - Service helpers (checkout, portal, reconcile) */
 -- What checkout and portal need to know about a user: Pro right now, and their Stripe customer.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import psycopg
 import psycopg_pool
 import stripe
@@ -65,8 +67,18 @@ def checkout():
         "subscription_data": {"metadata": {"user_id": user.id}},
         "success_url": settings.app_url("/settings/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}"),
         "cancel_url": settings.app_url("/settings/billing?checkout=cancelled"),
-    })
+    }, options={"idempotency_key": checkout_key(user.id, customer_id, prices[0], time.time())})
     return jsonify(id=session.id, url=session.url)
+
+
+# Clicks on "Subscribe" within this many seconds are one checkout: Stripe answers them all with
+# the first session (an idempotency key), so a double click never opens two.
+CHECKOUT_WINDOW_SECONDS = 600
+
+
+def checkout_key(user_id: str, customer_id: str, price: str, now: float) -> str:
+    """One key per user, customer, price and window (the params Stripe compares under a key)."""
+    return f"ugig-checkout-{user_id}-{customer_id}-{price}-{int(now // CHECKOUT_WINDOW_SECONDS)}"
 
 
 @bp.post("/portal")
