@@ -65,8 +65,9 @@ def _cmd_stripe_reconcile(args: argparse.Namespace) -> int:
         report = stripe_reconcile.reconcile(
             dburl.resolve(args.db_url), config.from_env(),
             grace_seconds=args.grace_seconds, replay_min_age_seconds=args.replay_min_age_seconds, limit=args.limit,
+            keep_days=args.keep_days,
         )
-    except (NotConfigured, stripe.StripeError) as exc:
+    except (NotConfigured, stripe.StripeError, psycopg.DataError) as exc:
         print(f"ugig-db stripe-reconcile: {exc}", file=sys.stderr)
         return 1
     return 1 if any(o == "failed" for o in [*report.refreshed.values(), *report.replayed.values()]) else 0
@@ -139,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replay-min-age-seconds", type=int, default=60,
                    help="replay only events received at least this long ago (leave fresh ones to Stripe's retries)")
     p.add_argument("--limit", type=int, default=500, help="at most this many subscriptions and events per run")
+    p.add_argument("--keep-days", type=int, default=30,
+                   help="delete events that took effect more than this many days ago (at least 3: Stripe's retries)")
     p.set_defaults(func=_cmd_stripe_reconcile)
 
     p = sub.add_parser("db", help="the embedded local PostgreSQL cluster")

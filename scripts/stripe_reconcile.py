@@ -4,7 +4,8 @@ Webhooks can go missing (endpoint down longer than Stripe retries, a secret rota
 apply. This command (1) re-fetches from Stripe every subscription whose stored state looks stale
 (still running past its period end, or stuck in incomplete/past_due/unpaid) and applies the
 fetched object as a new event stamped now, through the same SQL as webhooks, so events older
-than the fetch are then stale; (2) replays events recorded as failed or unmatched.
+than the fetch are then stale; (2) replays events recorded as failed or unmatched; (3) deletes
+events that took effect more than `keep_days` ago (failed and unmatched ones stay).
 Safe to run from cron and concurrently (row locks, skip locked, idempotent event ids).
 """
 
@@ -27,6 +28,7 @@ class Report:
     refreshed: dict[str, str] = field(default_factory=dict)  # subscription id -> outcome
     missing: list[str] = field(default_factory=list)  # subscriptions Stripe does not know
     replayed: dict[str, str] = field(default_factory=dict)  # event id -> outcome
+    pruned: int = 0  # processed events deleted (retention)
 
     def lines(self) -> list[str]:
         out = [f"refreshed {sid}: {outcome}" for sid, outcome in self.refreshed.items()]
@@ -34,7 +36,7 @@ class Report:
         out += [f"replayed {eid}: {outcome}" for eid, outcome in self.replayed.items()]
         failed = sum(o == "failed" for o in [*self.refreshed.values(), *self.replayed.values()])
         out.append(f"{len(self.refreshed)} subscription(s) refreshed, {len(self.replayed)} event(s) replayed,"
-                   f" {failed} failed, {len(self.missing)} missing")
+                   f" {failed} failed, {len(self.missing)} missing, {self.pruned} old event(s) deleted")
         return out
 
 
@@ -52,7 +54,7 @@ def snapshot_event(sub: Mapping[str, Any], now: int) -> dict[str, Any]:
 
 
 def reconcile(db_url: str, config: Mapping[str, Any], *, grace_seconds: int = 3600, replay_min_age_seconds: int = 60,
-              limit: int = 500, out: Callable[[str], None] = print) -> Report:
+              limit: int = 500, keep_days: int = 30, out: Callable[[str], None] = print) -> Report:
     client = stripe_client.build(config)
     prices = settings.pro_price_ids(config)
     if not prices:
@@ -78,6 +80,9 @@ def reconcile(db_url: str, config: Mapping[str, Any], *, grace_seconds: int = 36
             (prices, replay_min_age_seconds, limit),
         ).fetchall()
         report.replayed = dict(rows)
+        report.pruned = conn.execute(
+            "select private.stripe_prune_events(make_interval(days => %s))", (keep_days,)
+        ).fetchone()[0]
     for line in report.lines():
         out(line)
     return report

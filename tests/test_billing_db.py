@@ -4,6 +4,7 @@ the Stripe functions (the service only)."""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
@@ -100,3 +101,55 @@ def test_replay_applies_events_recorded_as_failed(db):
     assert rows == [{"event_id": evt["id"], "event_type": "customer.subscription.created", "outcome": "applied"}]
     assert db.execute("select plan, status from public.subscriptions where user_id = %s", (user.id,)) == [("pro", "active")]
     assert db.execute("select attempts, processed_at is not null from private.stripe_events") == [(2, True)]
+
+
+def apply_in_thread(db, evt) -> tuple[threading.Thread, list]:
+    """A second delivery of `evt` on its own connection, in a thread (it may block)."""
+    out: list = []
+
+    def run():
+        with db.connect() as conn:
+            out.append(conn.execute("select private.stripe_apply_event(%s::jsonb, %s)",
+                                    (json.dumps(evt), PRO)).fetchone()[0])
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, out
+
+
+@pytest.mark.parametrize("first_commits", [True, False])
+def test_concurrent_redelivery_waits_for_the_first_and_never_answers_duplicate_for_uncommitted_work(
+        db, payer, first_commits):
+    evt = se.event("invoice.paid", se.invoice("cus_payer", "sub_1"))
+    with db.connect() as first:
+        with first.transaction(force_rollback=not first_commits):
+            assert first.execute("select private.stripe_apply_event(%s::jsonb, %s)",
+                                 (json.dumps(evt), PRO)).fetchone()[0] == "applied"
+            thread, out = apply_in_thread(db, evt)
+            thread.join(0.5)
+            assert thread.is_alive() and out == []  # waiting for the first delivery's transaction
+        thread.join(10)
+    # Committed: the second delivery found it processed. Rolled back: it applied the event itself.
+    assert out == (["duplicate"] if first_commits else ["applied"])
+    assert db.execute("select count(*) from private.stripe_events where id = %s", (evt["id"],))[0][0] == 1
+    assert db.execute("select count(*) from public.notifications where data ->> 'payment_id' is not null"
+                      " and user_id = %s", (payer.id,))[0][0] == 2  # the fixture's payment and this one
+
+
+def test_redelivery_during_a_replay_waits_for_it_and_is_not_applied_twice(db):
+    user = db.create_user()
+    evt = se.event("customer.subscription.created", se.subscription("cus_late"))
+    service = db.as_service()
+    assert service.scalar("select private.stripe_apply_event(%s::jsonb, %s)", (json.dumps(evt), PRO)) == "unmatched"
+    db.execute("update public.subscriptions set stripe_customer_id = 'cus_late' where user_id = %s", (user.id,))
+    with db.connect() as replayer:
+        with replayer.transaction():
+            rows = replayer.execute("select * from private.stripe_replay_pending(%s, interval '0')", (PRO,)).fetchall()
+            assert [r[2] for r in rows] == ["applied"]
+            thread, out = apply_in_thread(db, evt)
+            thread.join(0.5)
+            assert thread.is_alive()  # the replay holds the event's row
+        thread.join(10)
+    assert out == ["duplicate"]
+    assert db.execute("select attempts, outcome from private.stripe_events") == [(2, "applied")]
+    assert db.execute("select count(*) from public.notifications where type = 'subscription_changed'")[0][0] == 1

@@ -10,6 +10,7 @@ import pytest
 from tests.support import stripe_events as se
 from tests.support.billing import APP_URL, bearer, billing_app
 from tests.support.fake_stripe import fake_stripe, fixture, new_id
+from webhook_service.billing import views
 from webhook_service.billing.settings import API_VERSION
 
 
@@ -68,13 +69,25 @@ def test_checkout_urls_come_from_configuration_not_the_host_header(client, db, s
         assert urlparse(url).netloc == urlparse(APP_URL).netloc
 
 
-def test_second_checkout_reuses_the_customer(client, db, stripe_api):
+def test_second_checkout_reuses_the_customer_and_a_double_click_the_session(client, db, stripe_api):
     _, state = stripe_api
     user = db.create_user()
-    client.post("/stripe/checkout", headers=bearer(user))
-    client.post("/stripe/checkout", headers=bearer(user))
-    assert len(state.customers) == 1 and len(state.checkout_sessions) == 2
-    assert len(state.calls("POST", "/v1/customers")) == 1
+    first = client.post("/stripe/checkout", headers=bearer(user)).json
+    second = client.post("/stripe/checkout", headers=bearer(user)).json
+    assert len(state.customers) == 1 and len(state.calls("POST", "/v1/customers")) == 1
+    assert first == second and len(state.checkout_sessions) == 1
+    keys = [key for _, _, key, _ in state.calls("POST", "/v1/checkout/sessions")]
+    assert len(keys) == 2 and keys[0] == keys[1] and keys[0].startswith(f"ugig-checkout-{user.id}-")
+
+
+def test_checkout_key_changes_with_the_window_customer_and_price():
+    key = views.checkout_key("u1", "cus_1", "price_1", 1_000_000.0)
+    window = views.CHECKOUT_WINDOW_SECONDS
+    start = 1_000_000.0 // window * window
+    assert views.checkout_key("u1", "cus_1", "price_1", start + window - 1) == key
+    assert len({key, views.checkout_key("u1", "cus_1", "price_1", start + window),
+                views.checkout_key("u1", "cus_2", "price_1", start), views.checkout_key("u1", "cus_1", "price_2", start),
+                views.checkout_key("u2", "cus_1", "price_1", start)}) == 5
 
 
 def test_concurrent_first_checkouts_create_one_customer(app, db, stripe_api):
@@ -99,6 +112,7 @@ def test_concurrent_first_checkouts_create_one_customer(app, db, stripe_api):
     assert list(state.customers) == [customer_of(db, user)]
     keys = {key for _, _, key, _ in state.calls("POST", "/v1/customers")}
     assert keys == {f"ugig-customer-{user.id}"}
+    assert len(state.checkout_sessions) == 1  # the clicks share one session too
 
 
 @pytest.mark.parametrize("status, expected", [

@@ -99,3 +99,26 @@ def test_missing_configuration_is_named(db, monkeypatch, capsys):
     monkeypatch.setenv("STRIPE_PRO_PRICE_ID", "price_x")
     assert cli.main(["stripe-reconcile", "--db-url", db.url]) == 1
     assert "STRIPE_SECRET_KEY" in capsys.readouterr().err
+
+
+def test_processed_events_older_than_the_retention_are_deleted_failed_ones_kept(db, stripe_api, capsys):
+    user = db.create_user()
+    db.execute("update public.subscriptions set stripe_customer_id = 'cus_keep' where user_id = %s", (user.id,))
+    old, recent = (se.event("invoice.paid", se.invoice("cus_keep", "sub_k")) for _ in range(2))
+    unmatched = se.event("invoice.paid", se.invoice("cus_nobody", "sub_n"))
+    assert [apply(db, e) for e in (old, recent, unmatched)] == ["applied", "applied", "unmatched"]
+    db.execute("update private.stripe_events set processed_at = now() - interval '31 days',"
+               " received_at = now() - interval '31 days' where id = %s", (old["id"],))
+    db.execute("update private.stripe_events set received_at = now() - interval '40 days' where id = %s",
+               (unmatched["id"],))
+    assert cli.main(["stripe-reconcile", "--db-url", db.url]) == 0
+    assert "1 old event(s) deleted" in capsys.readouterr().out
+    assert {r[0] for r in db.execute("select id from private.stripe_events")} == {recent["id"], unmatched["id"]}
+    assert db.execute("select count(*) from public.payments")[0][0] == 2  # effects stay
+    assert cli.main(["stripe-reconcile", "--db-url", db.url, "--keep-days", "3"]) == 0  # recent: still kept
+    assert {r[0] for r in db.execute("select id from private.stripe_events")} == {recent["id"], unmatched["id"]}
+
+
+def test_retention_shorter_than_stripes_retries_is_refused(db, stripe_api, capsys):
+    assert cli.main(["stripe-reconcile", "--db-url", db.url, "--keep-days", "2"]) == 1
+    assert "at least 3 days" in capsys.readouterr().err

@@ -287,6 +287,25 @@ def test_refund_marks_the_payment_refunded(client, db, customer):
     assert db.execute("select status, amount_refunded_cents from public.payments") == [("refunded", 1900)]
 
 
+@pytest.mark.parametrize("currency, amount, shown", [
+    ("usd", 1900, "19.00 USD"),
+    ("jpy", 1900, "1900 JPY"),  # zero-decimal: the amount is in yen
+    ("krw", 25000, "25000 KRW"),
+    ("bhd", 1900, "1.900 BHD"),  # three-decimal: the amount is in fils
+])
+def test_payment_amounts_are_read_in_the_currencys_minor_unit(client, db, customer, currency, amount, shown):
+    user, cus = customer
+    deliver(client, se.event("invoice.paid", se.invoice(cus, "sub_1", amount=amount, currency=currency)))
+    failed = se.invoice(cus, "sub_1", amount=amount, currency=currency, paid=False)
+    deliver(client, se.event("invoice.payment_failed", failed))
+    assert db.execute("select amount_cents, currency from public.payments where stripe_invoice_id <> %s",
+                      (failed["id"],)) == [(amount, currency)]
+    rows = db.execute("select type, body, data ->> 'amount_display' from public.notifications"
+                      " where user_id = %s order by created_at", (user.id,))
+    assert [(t, d) for t, _, d in rows] == [("payment_succeeded", shown), ("payment_failed", shown)]
+    assert all(f"payment of {shown}" in body for _, body, _ in rows)
+
+
 # --- failures -------------------------------------------------------------------------------
 
 @contextmanager
@@ -408,3 +427,38 @@ def test_benchmark_events_are_applied_then_duplicates(db):
                 assert response.json["outcome"] == expected
     assert db.execute("select count(*) from public.payments")[0][0] == 2
     assert db.execute("select count(*) from public.subscriptions where plan = 'pro'")[0][0] == 2
+
+
+# --- the endpoint (plain WSGI in front of Flask) ----------------------------------------------
+
+def test_webhook_answers_carry_the_request_id_and_log_one_line_with_it(db, customer, capsys):
+    _, cus = customer
+    with billing_app(db.url) as app:  # created here, so its log handler writes to the captured stdout
+        client = app.test_client()
+        body, headers = se.signed(se.event("customer.subscription.created", se.subscription(cus)))
+        response = client.post("/stripe/webhook", data=body, headers={**headers, "X-Request-Id": "req-stripe-1"})
+        assert response.status_code == 200 and response.headers["X-Request-Id"] == "req-stripe-1"
+        assert response.headers["Content-Type"] == "application/json"
+        generated = deliver(client, se.event("invoice.paid", se.invoice(cus, "sub_1"))).headers["X-Request-Id"]
+    assert len(generated) == 32
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    requests = [line for line in lines if line["msg"] == "request"]
+    assert [(r["request_id"], r["method"], r["path"], r["status"]) for r in requests] == [
+        ("req-stripe-1", "POST", "/stripe/webhook", 200), (generated, "POST", "/stripe/webhook", 200)]
+    assert all(line["request_id"] for line in lines)
+
+
+def test_webhook_refuses_other_methods_and_other_paths_reach_flask(client, db):
+    response = client.get("/stripe/webhook")
+    assert response.status_code == 405 and response.headers["Allow"] == "POST"
+    assert response.json["error"] == "method_not_allowed" and event_count(db) == 0
+    assert client.get("/healthz").json == {"status": "ok"}
+    assert client.post("/stripe/webhooks").status_code == 404
+
+
+def test_webhook_without_a_secret_configured_answers_500_naming_it(db, customer):
+    with billing_app(db.url) as app:
+        app.config["STRIPE_WEBHOOK_SECRET"] = ""
+        response = deliver(app.test_client(), se.event("invoice.paid", se.invoice(customer[1], "sub_1")))
+    assert response.status_code == 500 and "STRIPE_WEBHOOK_SECRET" in response.json["message"]
+    assert event_count(db) == 0

@@ -33,6 +33,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     if "stripe" in features:
         app.register_blueprint(billing.bp)
+        app.wsgi_app = billing.WebhookEndpoint(app, app.wsgi_app)  # type: ignore[method-assign]
     if "jitsi" in features:
         jitsi.init_app(app)
     return app

@@ -31,8 +31,9 @@ def init_app(app: Flask) -> None:
     app.extensions["db_pool"] = pool
 
 
-def pool() -> ConnectionPool:
-    p: ConnectionPool = current_app.extensions["db_pool"]
+def pool(app: Flask | None = None) -> ConnectionPool:
+    """The app's pool (the current app's by default), opened on first use."""
+    p: ConnectionPool = (app or current_app).extensions["db_pool"]
     if p.closed:
         p.open(wait=False)
     return p

@@ -10,9 +10,9 @@ import contextvars
 import json
 import logging
 import re
+import secrets
 import sys
 import time
-import uuid
 from typing import Any, Iterable, Mapping, TextIO
 
 from flask import Flask, g, request
@@ -33,6 +33,9 @@ PATTERNS = [
      "[redacted-private-key]"),
     (re.compile(r"((?:postgres(?:ql)?|https?)://[^:/@\s\"]+:)[^@\s\"]+@"), r"\1[redacted]@"),
 ]
+# Text every pattern above needs: most lines (a request's) have none, and one search is cheaper
+# than running each pattern.
+CANDIDATE = re.compile(r"eyJ|(?i:bearer)|_(?:live|test)_|whsec_|re_|-----BEGIN|://")
 
 
 class Redactor:
@@ -52,8 +55,9 @@ class Redactor:
     def __call__(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, "[redacted]")
-        for pattern, replacement in PATTERNS:
-            text = pattern.sub(replacement, text)
+        if CANDIDATE.search(text):
+            for pattern, replacement in PATTERNS:
+                text = pattern.sub(replacement, text)
         return text
 
 
@@ -66,14 +70,23 @@ def secrets_of(settings: Mapping[str, Any]) -> list[str]:
     return [str(settings[k]) for k in SECRET_KEYS if settings.get(k)]
 
 
+ENCODE = json.JSONEncoder(default=str).encode  # one encoder, not one per line
+
+
 class JsonFormatter(logging.Formatter):
     def __init__(self, redactor: Redactor | None = None) -> None:
         super().__init__()
         self.redact = redactor or redact
+        self._stamp = (-1, "")
 
     def format(self, record: logging.LogRecord) -> str:
+        second, stamp = self._stamp  # one tuple: threads never see a second with another's text
+        if int(record.created) != second:  # the date and time change once a second, not a line
+            second = int(record.created)
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+            self._stamp = (second, stamp)
         entry: dict[str, Any] = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "ts": f"{stamp}.{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),
@@ -82,12 +95,16 @@ class JsonFormatter(logging.Formatter):
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
-        return self.redact(json.dumps(entry, default=str))
+        return self.redact(ENCODE(entry))
 
 
 def configure(settings: Mapping[str, Any], stream: TextIO | None = None) -> logging.Handler:
     """Send every logger's records through one JSON handler on stdout (Railway collects it)."""
     redact.add(secrets_of(settings))
+    # Records carry nothing the JSON lines do not print: skip finding the caller's frame and
+    # reading thread and process names on every call.
+    logging._srcfile = None
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(JsonFormatter())
     handler.set_name("ugig-json")
@@ -98,7 +115,27 @@ def configure(settings: Mapping[str, Any], stream: TextIO | None = None) -> logg
 
 
 def new_id() -> str:
-    return uuid.uuid4().hex
+    return secrets.token_hex(16)  # 32 hex digits, as a uuid4's hex; a third of the cost
+
+
+RequestState = tuple[str, contextvars.Token, float]  # request id, context variable token, start
+
+
+def begin_request(incoming: str) -> RequestState:
+    """Tag this request's lines with the caller's X-Request-Id (if sane) or a new id."""
+    rid = incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else new_id()
+    return rid, request_id.set(rid), time.perf_counter()
+
+
+def log_request(logger: logging.Logger, state: RequestState, method: str, path: str, status: int) -> None:
+    """The request's line: the path, never the query string (it may carry tokens)."""
+    logger.info("request", extra={"fields": {
+        "method": method, "path": path, "status": status, "ms": round((time.perf_counter() - state[2]) * 1000, 2),
+    }})
+
+
+def end_request(state: RequestState) -> None:
+    request_id.reset(state[1])
 
 
 def init_app(app: Flask) -> None:
@@ -109,27 +146,17 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _assign_request_id() -> None:
-        incoming = request.headers.get("X-Request-Id", "")
-        g.request_id = incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else new_id()
-        g.request_id_token = request_id.set(g.request_id)
-        g.started = time.perf_counter()
+        g.ugig_request = begin_request(request.headers.get("X-Request-Id", ""))
 
     @app.after_request
     def _log_request(response):
-        response.headers["X-Request-Id"] = g.get("request_id", "")
-        app.logger.info(
-            "request",
-            extra={"fields": {
-                "method": request.method,
-                "path": request.path,  # never the query string: it may carry tokens
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
-            }},
-        )
+        state = g.get("ugig_request") or ("", None, time.perf_counter())
+        response.headers["X-Request-Id"] = state[0]
+        log_request(app.logger, state, request.method, request.path, response.status_code)
         return response
 
     @app.teardown_request
     def _forget_request_id(_exc: BaseException | None) -> None:
-        token = g.pop("request_id_token", None)
-        if token is not None:
-            request_id.reset(token)
+        state = g.pop("ugig_request", None)
+        if state is not None:
+            end_request(state)

@@ -1,13 +1,19 @@
-"""Stripe webhooks end to end: the service under gunicorn (gunicorn.conf.py, gthread) on loopback,
-signed events POSTed over keep-alive connections by a few client processes.
+"""Stripe webhooks end to end: the service under gunicorn (gunicorn.conf.py, gevent workers) on
+loopback, signed events POSTed over keep-alive connections by a cheap load generator.
 
 Phase 1 delivers fresh events (subscription updates and paid invoices for distinct users: each
 is verified, recorded and applied with its notification and e-mail outbox row); phase 2
-redelivers all of them (verified, found processed, answered `duplicate`). Targets on a 2-core
-machine: >= 1,000 applied events/s with p99 <= 50 ms, >= 3,000 duplicates/s. A scratch database
-on the server (BENCH_DB_URL's or the local cluster) is migrated for the run and dropped after.
-Knobs: BENCH_STRIPE_EVENTS (default 6000), BENCH_STRIPE_CLIENTS (processes, default 2),
-BENCH_STRIPE_CONNECTIONS (per process, default 8), WEB_CONCURRENCY / GUNICORN_THREADS (default 2 / 4).
+redelivers all of them (verified, found processed, answered `duplicate`); phase 3 is `GET
+/healthz`, the ceiling of any endpoint measured the same way. Targets on a 2-core machine:
+>= 1,000 applied events/s with p99 <= 50 ms, >= 3,000 duplicates/s.
+The load generator shares the cores with gunicorn and PostgreSQL, so it does as little as it can:
+every request is signed (with the SDK's helper) and encoded before a phase starts, and one event
+loop per process drives all its connections. CPU per request is read from /proc for the load
+generator, for gunicorn, and for the rest of the machine (PostgreSQL and whatever else runs).
+A scratch database on the server (BENCH_DB_URL's or the local cluster) is migrated for the run
+and dropped after. Knobs: BENCH_STRIPE_EVENTS (default 6000), BENCH_STRIPE_CLIENTS (processes,
+default 1), BENCH_STRIPE_CONNECTIONS (per process, default 8), WEB_CONCURRENCY (default 2),
+DB_POOL_MAX (per worker, default 8).
 """
 
 from __future__ import annotations
@@ -16,13 +22,17 @@ import http.client
 import json
 import multiprocessing
 import os
+import re
+import selectors
 import socket
 import subprocess
 import sys
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 import psycopg
 import stripe
@@ -37,6 +47,28 @@ PRO_PRICE = "price_bench_pro"
 TARGET_APPLIED_PER_S = 1000
 TARGET_P99_MS = 50.0
 TARGET_DUPLICATES_PER_S = 3000
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One pass over the events: wall time, client-side latencies (ms), answers, and CPU seconds
+    of the load generator, of gunicorn (master and workers) and of everything else on the machine
+    (PostgreSQL, and whatever else runs meanwhile)."""
+
+    events: int
+    seconds: float
+    latencies: list[float]
+    outcomes: dict[str, int]
+    client_cpu: float
+    service_cpu: float
+    other_cpu: float
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds
+
+    def cpu_us(self, seconds: float) -> str:
+        return f"{seconds / self.events * 1e6:,.0f}"
 
 
 def _free_port() -> int:
@@ -106,63 +138,150 @@ def _events(user_ids: list[str], count: int) -> list[str]:
     return bodies
 
 
-def _client(args: tuple[int, list[str], int]) -> tuple[list[float], dict[str, int]]:
-    """One load-generating process: `connections` threads, each on a keep-alive connection."""
-    port, bodies, connections = args
+def _signed_requests(bodies: list[str], port: int) -> list[bytes]:
+    """Whole HTTP/1.1 requests, signed now with the SDK's helper, so the timed loop only sends
+    bytes (the signature stays valid for the service's 300 s tolerance)."""
+    requests = []
+    for body in bodies:
+        raw = body.encode()
+        signature = stripe.WebhookSignature.generate_signature_header(body, SECRET)
+        requests.append(
+            f"POST /stripe/webhook HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+            f"Stripe-Signature: {signature}\r\nContent-Length: {len(raw)}\r\n\r\n".encode() + raw
+        )
+    return requests
+
+
+OUTCOME = re.compile(rb'"outcome":\s*"(\w+)"')
+
+
+def _response_length(buffer: bytes) -> int | None:
+    """The length of the complete response at the start of `buffer`, or None while incomplete."""
+    head_end = buffer.find(b"\r\n\r\n")
+    if head_end < 0:
+        return None
+    match = CONTENT_LENGTH.search(buffer, 0, head_end)
+    if match is None:
+        raise RuntimeError(f"response without Content-Length: {buffer[:200]!r}")
+    total = head_end + 4 + int(match.group(1))
+    return total if len(buffer) >= total else None
+
+
+CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.IGNORECASE)
+
+
+# The current phase's requests, one list per client process; set before the pool forks, so the
+# processes inherit them instead of receiving them pickled inside the timed window.
+_SLICES: list[list[bytes]] = []
+
+
+def _client(args: tuple[int, int, int]) -> tuple[list[float], dict[str, int]]:
+    """One load-generating process: `connections` keep-alive sockets driven by one event loop,
+    each sending its next request as soon as the previous answer is complete (closed loop)."""
+    port, index, connections = args
+    requests = _SLICES[index]
     latencies: list[float] = []
     outcomes: dict[str, int] = {}
-    lock = threading.Lock()
+    pending = iter(requests)
+    selector = selectors.DefaultSelector()
+    state: dict[socket.socket, list] = {}  # socket -> [buffer, sent at]
 
-    def worker(chunk: list[str]) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        local_lat, local_out = [], {}
-        for body in chunk:
-            headers = {"Content-Type": "application/json",
-                       "Stripe-Signature": stripe.WebhookSignature.generate_signature_header(body, SECRET)}
-            started = time.perf_counter()
-            conn.request("POST", "/stripe/webhook", body=body, headers=headers)
-            response = conn.getresponse()
-            payload = response.read()
-            local_lat.append((time.perf_counter() - started) * 1000)
-            key = json.loads(payload).get("outcome", str(response.status)) if response.status == 200 else str(response.status)
-            local_out[key] = local_out.get(key, 0) + 1
-        conn.close()
-        with lock:
-            latencies.extend(local_lat)
-            for k, v in local_out.items():
-                outcomes[k] = outcomes.get(k, 0) + v
+    def send_next(sock: socket.socket) -> bool:
+        request = next(pending, None)
+        if request is None:
+            return False
+        state[sock][1] = time.perf_counter()
+        sock.sendall(request)
+        return True
 
-    threads = [threading.Thread(target=worker, args=(bodies[i::connections],)) for i in range(connections)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    for _ in range(min(connections, len(requests))):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        state[sock] = [b"", 0.0]
+        selector.register(sock, selectors.EVENT_READ)
+        send_next(sock)
+    while state:
+        events = selector.select(timeout=30)
+        if not events:
+            raise RuntimeError("no answer from the service in 30 s")
+        for key, _ in events:
+            sock = key.fileobj
+            entry = state[sock]
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise RuntimeError("the service closed a keep-alive connection")
+            entry[0] += chunk
+            length = _response_length(entry[0])
+            if length is None:
+                continue
+            latencies.append((time.perf_counter() - entry[1]) * 1000)
+            response, entry[0] = entry[0][:length], entry[0][length:]
+            status = response[9:12].decode()
+            match = OUTCOME.search(response) if status == "200" else None
+            key_ = match.group(1).decode() if match else status
+            outcomes[key_] = outcomes.get(key_, 0) + 1
+            if not send_next(sock):
+                selector.unregister(sock)
+                sock.close()
+                del state[sock]
     return latencies, outcomes
 
 
-def _load(port: int, bodies: list[str], processes: int, connections: int) -> tuple[float, list[float], dict[str, int]]:
-    slices = [(port, bodies[i::processes], connections) for i in range(processes)]
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (Linux /proc; clock ticks)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def _machine_cpu_seconds() -> float:
+    """Busy CPU time of the whole machine so far, all cores (Linux /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _load(port: int, requests: list[bytes], processes: int, connections: int, service_pid: int) -> Phase:
+    """Send every request once; returns the phase's wall time, latencies, answers and CPU use."""
+    _SLICES[:] = [requests[i::processes] for i in range(processes)]
     with multiprocessing.get_context("fork").Pool(processes) as pool:
+        service = [service_pid, *_children(service_pid)]
+        clients = [p.pid for p in pool._pool]  # type: ignore[attr-defined]
+        cpu_before = (_cpu_seconds(clients), _cpu_seconds(service), _machine_cpu_seconds())
         started = time.perf_counter()
-        results = pool.map(_client, slices)
+        results = pool.map(_client, [(port, i, connections) for i in range(processes)])
         elapsed = time.perf_counter() - started
+        cpu_after = (_cpu_seconds(clients), _cpu_seconds(service), _machine_cpu_seconds())
     latencies = [x for lat, _ in results for x in lat]
     outcomes: dict[str, int] = {}
     for _, out in results:
         for k, v in out.items():
             outcomes[k] = outcomes.get(k, 0) + v
-    return elapsed, latencies, outcomes
+    client_cpu, service_cpu, machine_cpu = (after - before for after, before in zip(cpu_after, cpu_before))
+    return Phase(len(requests), elapsed, latencies, outcomes, client_cpu, service_cpu,
+                 machine_cpu - client_cpu - service_cpu)
 
 
-def _start_service(db_url: str, port: int) -> subprocess.Popen:
+def _start_service(db_url: str, port: int, workers: str, pool: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "SUPABASE_DB_URL": db_url, "STRIPE_SECRET_KEY": "sk_test_bench", "STRIPE_WEBHOOK_SECRET": SECRET,
         "STRIPE_PRO_PRICE_ID": PRO_PRICE, "NEXT_PUBLIC_APP_URL": "https://app.ugig.test",
         "SUPABASE_JWT_SECRET": "bench-secret-bench-secret-bench-secret!!", "UGIG_FEATURES": "stripe",
-        "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
-        "GUNICORN_THREADS": os.environ.get("GUNICORN_THREADS", "4"),
-        "DB_POOL_MAX": os.environ.get("GUNICORN_THREADS", "4"),
+        "WEB_CONCURRENCY": workers, "DB_POOL_MAX": pool,
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(paths.PROJECT_ROOT / "gunicorn.conf.py"),
@@ -185,10 +304,16 @@ def _start_service(db_url: str, port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not become ready in 30 s")
 
 
+def _healthz_requests(count: int, port: int) -> list[bytes]:
+    return [f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()] * count
+
+
 def run(db_url: str | None) -> None:
     count = int(os.environ.get("BENCH_STRIPE_EVENTS", "6000"))
-    processes = int(os.environ.get("BENCH_STRIPE_CLIENTS", "2"))
+    processes = int(os.environ.get("BENCH_STRIPE_CLIENTS", "1"))
     connections = int(os.environ.get("BENCH_STRIPE_CONNECTIONS", "8"))
+    workers = os.environ.get("WEB_CONCURRENCY", "2")
+    pool = os.environ.get("DB_POOL_MAX", "8")
     server = db_url or localdb.start()
     load_before = os.getloadavg()[0]
     users = max(1, count // 2)
@@ -199,15 +324,20 @@ def run(db_url: str | None) -> None:
             user_ids = [r[0] for r in conn.execute("select user_id::text from public.subscriptions order by user_id")]
         bodies = _events(user_ids, count)
         port = _free_port()
-        process = _start_service(url, port)
-        _load(port, bodies[:200], processes, connections)  # warm-up: connections, pools, caches
-        fresh = bodies[200:]
-        applied_s, applied_lat, applied_out = _load(port, fresh, processes, connections)
-        dup_s, dup_lat, dup_out = _load(port, bodies, processes, connections)
+        process = _start_service(url, port, workers, pool)
+
+        def load(requests: list[bytes]) -> Phase:
+            return _load(port, requests, processes, connections, process.pid)
+
+        load(_signed_requests(bodies[:200], port))  # warm-up: connections, pools, caches
+        applied = load(_signed_requests(bodies[200:], port))
+        duplicates = load(_signed_requests(bodies, port))
+        healthz = load(_healthz_requests(count, port))
         with psycopg.connect(url) as conn:
             effects = conn.execute(
                 "select (select count(*) from private.stripe_events where processed_at is not null),"
-                " (select count(*) from public.payments), (select count(*) from public.notifications)"
+                " (select count(*) from public.payments), (select count(*) from public.notifications),"
+                " (select count(*) from private.email_outbox)"
             ).fetchone()
     finally:
         if process is not None:
@@ -215,34 +345,41 @@ def run(db_url: str | None) -> None:
             process.wait(timeout=20)
         with psycopg.connect(server, autocommit=True) as conn:
             conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+    load_after = os.getloadavg()[0]
 
-    def line(label: str, n: int, seconds: float, lat: list[float], outcomes: dict[str, int]) -> list[str]:
-        return [label, str(n), f"{n / seconds:,.0f}", f"{_report.percentile(lat, 50):.1f}",
-                f"{_report.percentile(lat, 99):.1f}", ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items()))]
+    def line(label: str, phase: Phase) -> list[str]:
+        return [label, str(phase.events), f"{phase.rate:,.0f}", f"{_report.percentile(phase.latencies, 50):.1f}",
+                f"{_report.percentile(phase.latencies, 99):.1f}",
+                ", ".join(f"{k} {v}" for k, v in sorted(phase.outcomes.items())),
+                phase.cpu_us(phase.client_cpu), phase.cpu_us(phase.service_cpu), phase.cpu_us(phase.other_cpu)]
 
-    rows = [line("fresh events (verified + applied)", len(fresh), applied_s, applied_lat, applied_out),
-            line("duplicate deliveries", len(bodies), dup_s, dup_lat, dup_out)]
-    applied_rate, dup_rate = len(fresh) / applied_s, len(bodies) / dup_s
-    p99 = _report.percentile(applied_lat, 99)
+    rows = [line("fresh events (verified + applied)", applied), line("duplicate deliveries", duplicates),
+            line("`GET /healthz` (ceiling: no body, no database)", healthz)]
+    p99 = _report.percentile(applied.latencies, 99)
     verdicts = [
-        f"applied ≥ {TARGET_APPLIED_PER_S:,}/s: {'ok' if applied_rate >= TARGET_APPLIED_PER_S else 'MISSED'}",
+        f"applied ≥ {TARGET_APPLIED_PER_S:,}/s: {'ok' if applied.rate >= TARGET_APPLIED_PER_S else 'MISSED'}",
         f"p99 ≤ {TARGET_P99_MS:.0f} ms: {'ok' if p99 <= TARGET_P99_MS else 'MISSED'}",
-        f"duplicates ≥ {TARGET_DUPLICATES_PER_S:,}/s: {'ok' if dup_rate >= TARGET_DUPLICATES_PER_S else 'MISSED'}",
+        f"duplicates ≥ {TARGET_DUPLICATES_PER_S:,}/s: "
+        f"{'ok' if duplicates.rate >= TARGET_DUPLICATES_PER_S else 'MISSED'}",
     ]
-    table = _report.markdown_table(["phase", "events", "events/s", "p50 ms", "p99 ms", "answers"], rows)
+    table = _report.markdown_table(
+        ["phase", "requests", "requests/s", "p50 ms", "p99 ms", "answers",
+         "CPU µs/req: load generator", "gunicorn", "rest (PostgreSQL, other work)"],
+        rows,
+    )
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     body = (
         "## Stripe webhooks (`python -m scripts.bench stripe_webhooks`)\n\n"
         f"{table}\n\n{'; '.join(verdicts)}.\n\n"
         f"Effects checked after the run: {effects[0]:,} events processed, {effects[1]:,} payments,"
-        f" {effects[2]:,} notifications.\n\n"
-        f"Setup: gunicorn (gunicorn.conf.py: gthread, {os.environ.get('WEB_CONCURRENCY', '2')} workers ×"
-        f" {os.environ.get('GUNICORN_THREADS', '4')} threads) on 127.0.0.1, PostgreSQL on the same machine"
-        f" ({os.cpu_count()} cores, shared with the load generator: {processes} processes × {connections}"
-        f" keep-alive connections); every request signed with the SDK's helper and verified by the service;"
-        f" {users:,} users. Load average (1 min) {load_before:.1f} before the run,"
-        f" {os.getloadavg()[0]:.1f} after: other work on the machine competes for the same cores."
-        f" Measured {stamp}."
+        f" {effects[2]:,} notifications, {effects[3]:,} e-mail outbox rows.\n\n"
+        f"Setup: gunicorn (gunicorn.conf.py: {workers} gevent workers, {pool} database connections each) on"
+        f" 127.0.0.1, PostgreSQL"
+        f" on the same machine ({os.cpu_count()} cores, shared with the load generator: {processes} process(es)"
+        f" × {connections} keep-alive connections, one event loop sending pre-signed requests); every"
+        f" request signed with the SDK's helper and verified by the service; {users:,} users. CPU per"
+        f" request from /proc over each phase. Load average (1 min) {load_before:.1f} before the run,"
+        f" {load_after:.1f} after. Measured {stamp}."
     )
     print(table)
     print("; ".join(verdicts))

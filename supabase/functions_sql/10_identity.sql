@@ -218,13 +218,16 @@ for each row execute function private.profiles_normalize();
 /** Section - Plan */
 create or replace function private.has_pro(p_user_id uuid)
 returns boolean
-language sql
+language plpgsql
 stable
 security definer
 -- Reads another user's subscription (plan limits are checked for the gig's poster).
 set search_path = ''
 as $$
-    select exists (
+begin
+    -- plpgsql, not sql: a SQL function with a pinned search_path is never inlined and re-plans
+    -- its body in every transaction; plpgsql keeps the plan for the session.
+    return exists (
         select 1
         from public.subscriptions as s
         where s.user_id = p_user_id
@@ -237,7 +240,8 @@ as $$
                     and now() <= s.current_period_end + interval '7 days'
                 )
             )
-    )
+    );
+end
 $$;
 revoke execute on function private.has_pro(uuid) from public, anon, authenticated;
 grant execute on function private.has_pro(uuid) to service_role;
@@ -246,11 +250,13 @@ grant execute on function private.has_pro(uuid) to service_role;
 -- Which notification_settings column governs a notification type's e-mail.
 create or replace function private.email_setting_for(p_type text)
 returns text
-language sql
+language plpgsql
 immutable
 set search_path = ''
 as $$
-    select case p_type
+begin
+    -- plpgsql for its session-long plan (see has_pro).
+    return case p_type
         when 'application_received' then 'email_application_received'
         when 'application_status_changed' then 'email_application_status'
         when 'gig_filled' then 'email_application_status'
@@ -262,26 +268,30 @@ as $$
         when 'subscription_changed' then 'email_billing'
         when 'payment_succeeded' then 'email_billing'
         when 'payment_failed' then 'email_billing'
-    end
+    end;
+end
 $$;
 revoke execute on function private.email_setting_for(text) from public, anon, authenticated;
 
 create or replace function private.email_allowed(p_user_id uuid, p_type text)
 returns boolean
-language sql
+language plpgsql
 stable
 security definer
 -- Reads the recipient's settings, not the caller's.
 set search_path = ''
 as $$
-    select coalesce(
+begin
+    -- plpgsql for its session-long plan (see has_pro).
+    return coalesce(
         (
             select (to_jsonb(s) ->> private.email_setting_for(p_type))::boolean
             from public.notification_settings as s
             where s.user_id = p_user_id
         ),
         true
-    )
+    );
+end
 $$;
 revoke execute on function private.email_allowed(uuid, text) from public, anon, authenticated;
 

@@ -2,9 +2,9 @@
  * Billing: what each Stripe event means for ugig, applied in SQL.
  *
  * The Flask service verifies a webhook's signature and calls private.stripe_apply_event() once,
- * in one transaction. That function records the event (its id is the primary key of
- * private.stripe_events, so a redelivery, even a concurrent one, finds the first delivery's
- * row and waits for it) and applies it:
+ * in one transaction. That function applies the event and records it in private.stripe_events
+ * (its id is the primary key; deliveries of one id are serialised, so a redelivery, even a
+ * concurrent one, waits for the first delivery and finds its row):
  * - Ordering: subscription state carries the (created, rank) of the event it came from; an
  *   event with a smaller key is stale. Stripe's `created` has one-second resolution, so within
  *   a second the rank decides: created (1) < updated, paused, resumed, trial_will_end (2) <
@@ -31,7 +31,6 @@
 drop function if exists private.stripe_ts(jsonb);
 drop function if exists private.stripe_ref(jsonb);
 drop function if exists private.stripe_event_rank(text);
-drop function if exists private.stripe_money(bigint, text);
 drop function if exists private.stripe_user_for(text, jsonb);
 
 -- The user named by metadata.user_id (set by our checkout on the customer, the session and the
@@ -239,6 +238,49 @@ end
 $$;
 
 /** Section - Invoices and payments */
+-- Stripe amounts are integers in the currency's minor unit: cents for most currencies, the unit
+-- itself for zero-decimal ones (JPY, KRW, ...), thousandths for three-decimal ones (BHD, ...).
+-- https://docs.stripe.com/currencies#zero-decimal and #three-decimal
+create or replace function private.stripe_currency_exponent(p_currency text)
+returns integer
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+    return case lower(p_currency)
+        when 'bif' then 0 when 'clp' then 0 when 'djf' then 0 when 'gnf' then 0 when 'jpy' then 0
+        when 'kmf' then 0 when 'krw' then 0 when 'mga' then 0 when 'pyg' then 0 when 'rwf' then 0
+        when 'ugx' then 0 when 'vnd' then 0 when 'vuv' then 0 when 'xaf' then 0 when 'xof' then 0
+        when 'xpf' then 0
+        when 'bhd' then 3 when 'jod' then 3 when 'kwd' then 3 when 'omr' then 3 when 'tnd' then 3
+        else 2
+    end;
+end
+$$;
+revoke execute on function private.stripe_currency_exponent(text) from public, anon, authenticated;
+grant execute on function private.stripe_currency_exponent(text) to service_role;
+
+-- An amount in minor units as people read it: 1900 usd -> '19.00 USD', 1900 jpy -> '1900 JPY',
+-- 1900 bhd -> '1.900 BHD'.
+create or replace function private.stripe_money(p_amount bigint, p_currency text)
+returns text
+language plpgsql
+immutable
+set search_path = ''
+as $$
+declare
+    v_exponent integer := private.stripe_currency_exponent(p_currency);
+begin
+    return pg_catalog.to_char(
+        p_amount / (10::numeric ^ v_exponent),
+        'FM999999999990' || case when v_exponent > 0 then '.' || repeat('0', v_exponent) else '' end
+    ) || ' ' || upper(p_currency);
+end
+$$;
+revoke execute on function private.stripe_money(bigint, text) from public, anon, authenticated;
+grant execute on function private.stripe_money(bigint, text) to service_role;
+
 -- invoice.paid / invoice.payment_failed: one payments row per invoice. Its status only moves
 -- forward (failed -> paid -> refunded), so a late `payment_failed` never undoes a payment.
 create or replace function private.stripe_apply_invoice(p_type text, p_invoice jsonb)
@@ -300,14 +342,15 @@ begin
         stripe_charge_id = coalesce(excluded.stripe_charge_id, p.stripe_charge_id),
         hosted_invoice_url = coalesce(excluded.hosted_invoice_url, p.hosted_invoice_url)
     returning * into v_payment;
-    v_money := pg_catalog.to_char(v_payment.amount_cents / 100.0, 'FM999999990.00') || ' ' || upper(v_payment.currency);
+    v_money := private.stripe_money(v_payment.amount_cents, v_payment.currency);
 
     if v_paid and v_payment.amount_cents > 0 and v_old_status is distinct from v_payment.status then
         perform private.notify(
             v_user, 'payment_succeeded', 'Payment received',
             'We received your payment of ' || v_money || '. Thank you!',
             jsonb_build_object('payment_id', v_payment.id, 'amount_cents', v_payment.amount_cents,
-                'currency', v_payment.currency, 'hosted_invoice_url', v_payment.hosted_invoice_url)
+                'currency', v_payment.currency, 'amount_display', v_money,
+                'hosted_invoice_url', v_payment.hosted_invoice_url)
         );
     elsif not v_paid and v_payment.status = 'failed' then
         -- Every failed attempt is shown in the app; at most one e-mail per invoice a day.
@@ -316,7 +359,8 @@ begin
             'Your payment of ' || v_money
                 || ' did not go through. Please update your payment method to keep Pro.',
             jsonb_build_object('payment_id', v_payment.id, 'amount_cents', v_payment.amount_cents,
-                'currency', v_payment.currency, 'hosted_invoice_url', v_payment.hosted_invoice_url),
+                'currency', v_payment.currency, 'amount_display', v_money,
+                'hosted_invoice_url', v_payment.hosted_invoice_url),
             'payment_failed:' || v_invoice_id, interval '20 hours'
         );
     end if;
@@ -364,9 +408,8 @@ revoke execute on function private.stripe_apply_refund(jsonb) from public, anon,
 grant execute on function private.stripe_apply_refund(jsonb) to service_role;
 
 /** Section - Events */
--- Apply one recorded event (its row locked by the caller) and record the outcome. Any error is
--- caught here: the block's writes roll back and the event stays replayable as `failed`.
-create or replace function private.stripe_process(p_id text, p_event jsonb, p_pro_price_ids text [])
+-- What one event means, by type (no error handling: callers catch and record failures).
+create or replace function private.stripe_dispatch(p_id text, p_event jsonb, p_pro_price_ids text [])
 returns text
 language plpgsql
 set search_path = ''
@@ -374,29 +417,44 @@ as $$
 declare
     v_type text := p_event ->> 'type';
     v_object jsonb := p_event #> '{data,object}';
-    v_created timestamptz := pg_catalog.to_timestamp((p_event ->> 'created')::double precision);
+begin
+    return case
+        when v_type in (
+            'customer.subscription.created', 'customer.subscription.updated', 'customer.subscription.deleted',
+            'customer.subscription.paused', 'customer.subscription.resumed', 'customer.subscription.trial_will_end'
+        ) then private.stripe_apply_subscription(
+            p_id, v_type, pg_catalog.to_timestamp((p_event ->> 'created')::double precision), v_object, p_pro_price_ids
+        )
+        when v_type = 'checkout.session.completed' then private.stripe_apply_checkout(v_object, p_pro_price_ids)
+        when v_type in ('invoice.paid', 'invoice.payment_failed') then private.stripe_apply_invoice(v_type, v_object)
+        when v_type = 'charge.refunded' then private.stripe_apply_refund(v_object)
+        else 'ignored'
+    end;
+end
+$$;
+revoke execute on function private.stripe_dispatch(text, jsonb, text []) from public, anon, authenticated;
+grant execute on function private.stripe_dispatch(text, jsonb, text []) to service_role;
+
+-- Apply an event recorded before (its row locked by the caller) and record the outcome. Any
+-- error is caught here: the block's writes roll back and the event stays replayable as `failed`.
+create or replace function private.stripe_process(p_id text, p_event jsonb, p_pro_price_ids text [])
+returns text
+language plpgsql
+set search_path = ''
+as $$
+declare
     v_outcome text;
+    v_error text;
 begin
     begin
-        v_outcome := case
-            when v_type in (
-                'customer.subscription.created', 'customer.subscription.updated', 'customer.subscription.deleted',
-                'customer.subscription.paused', 'customer.subscription.resumed', 'customer.subscription.trial_will_end'
-            ) then private.stripe_apply_subscription(p_id, v_type, v_created, v_object, p_pro_price_ids)
-            when v_type = 'checkout.session.completed' then private.stripe_apply_checkout(v_object, p_pro_price_ids)
-            when v_type in ('invoice.paid', 'invoice.payment_failed') then private.stripe_apply_invoice(v_type, v_object)
-            when v_type = 'charge.refunded' then private.stripe_apply_refund(v_object)
-            else 'ignored'
-        end;
+        v_outcome := private.stripe_dispatch(p_id, p_event, p_pro_price_ids);
     exception when others then
-        update private.stripe_events as e
-        set outcome = 'failed', processed_at = null, last_error = left(sqlstate || ': ' || sqlerrm, 1000)
-        where e.id = p_id;
-        return 'failed';
+        v_outcome := 'failed';
+        v_error := left(sqlstate || ': ' || sqlerrm, 1000);
     end;
     update private.stripe_events as e
     set outcome = v_outcome,
-        last_error = null,
+        last_error = v_error,
         processed_at = case when v_outcome in ('applied', 'ignored', 'stale') then now() end
     where e.id = p_id;
     return v_outcome;
@@ -410,8 +468,12 @@ revoke execute on function private.stripe_apply_checkout(jsonb, text []) from pu
 grant execute on function private.stripe_apply_checkout(jsonb, text []) to service_role;
 
 -- The service's one call per webhook. Returns applied | ignored | stale | unmatched | failed, or
--- duplicate when the event already took effect. The first delivery inserts the event row; a
--- concurrent redelivery blocks on that key until the first commits, then sees it processed.
+-- duplicate when the event already took effect.
+-- Deliveries of one event id are serialised by a transaction-scoped advisory lock on the id: a
+-- concurrent redelivery waits until the first delivery's transaction ends, then (a new snapshot)
+-- finds its row. A processed row is never unprocessed again, so `duplicate` is only answered for
+-- an event whose effects committed. A new event is applied first and recorded once, with its
+-- outcome (one insert, no update); a failure inside is caught and recorded as `failed`.
 create or replace function private.stripe_apply_event(p_event jsonb, p_pro_price_ids text [])
 returns text
 language plpgsql
@@ -419,32 +481,51 @@ set search_path = ''
 as $$
 declare
     v_id text := p_event ->> 'id';
+    v_processed_at timestamptz;
     v_stored record;
+    v_outcome text;
+    v_error text;
 begin
     if v_id is null or p_event ->> 'type' is null or jsonb_typeof(p_event -> 'created') <> 'number' then
         raise exception using errcode = '22023', message = 'not a Stripe event: id, type and created are required';
     end if;
-    insert into private.stripe_events (id, type, created, livemode, customer_id, payload)
-    values (
+    -- Key space 1 of the two-key advisory locks: Stripe event ids (see above).
+    perform pg_catalog.pg_advisory_xact_lock(1, pg_catalog.hashtext(v_id));
+    select e.processed_at into v_processed_at from private.stripe_events as e where e.id = v_id;
+    if found then
+        if v_processed_at is not null then
+            return 'duplicate';
+        end if;
+        -- Recorded before without effect (failed, or its user unknown then): try again, unless a
+        -- replay (which locks the row, not the id) applied it meanwhile.
+        select e.processed_at, e.payload into v_stored from private.stripe_events as e where e.id = v_id for update;
+        if v_stored.processed_at is not null then
+            return 'duplicate';
+        end if;
+        update private.stripe_events as e set attempts = e.attempts + 1 where e.id = v_id;
+        return private.stripe_process(v_id, v_stored.payload, p_pro_price_ids);
+    end if;
+
+    begin
+        v_outcome := private.stripe_dispatch(v_id, p_event, p_pro_price_ids);
+    exception when others then
+        v_outcome := 'failed';
+        v_error := left(sqlstate || ': ' || sqlerrm, 1000);
+    end;
+    insert into private.stripe_events (
+        id, type, created, livemode, customer_id, payload, outcome, last_error, processed_at
+    ) values (
         v_id,
         p_event ->> 'type',
         pg_catalog.to_timestamp((p_event ->> 'created')::double precision),
         coalesce((p_event ->> 'livemode')::boolean, false),
         coalesce(p_event #>> '{data,object,customer,id}', p_event #>> '{data,object,customer}'),
-        p_event
-    )
-    on conflict (id) do nothing;
-    if found then
-        return private.stripe_process(v_id, p_event, p_pro_price_ids);
-    end if;
-
-    select e.processed_at, e.payload into v_stored from private.stripe_events as e where e.id = v_id for update;
-    if v_stored.processed_at is not null then
-        return 'duplicate';
-    end if;
-    -- Recorded before without effect (failed, or its user unknown then): try again.
-    update private.stripe_events as e set attempts = e.attempts + 1 where e.id = v_id;
-    return private.stripe_process(v_id, v_stored.payload, p_pro_price_ids);
+        p_event,
+        v_outcome,
+        v_error,
+        case when v_outcome in ('applied', 'ignored', 'stale') then now() end
+    );
+    return v_outcome;
 end
 $$;
 revoke execute on function private.stripe_apply_event(jsonb, text []) from public, anon, authenticated;
@@ -484,6 +565,39 @@ end
 $$;
 revoke execute on function private.stripe_replay_pending(text [], interval, integer) from public, anon, authenticated;
 grant execute on function private.stripe_replay_pending(text [], interval, integer) to service_role;
+
+-- Retention: forget events that took effect more than p_keep ago, p_limit at a time (oldest
+-- first); failed and unmatched events stay until they are replayed. An event's row is what
+-- answers its redeliveries `duplicate`, so p_keep must outlast Stripe's retries (up to 3 days).
+create or replace function private.stripe_prune_events(
+    p_keep interval default interval '30 days',
+    p_limit integer default 10000
+)
+returns integer
+language plpgsql
+set search_path = ''
+as $$
+declare
+    v_deleted integer;
+begin
+    if p_keep < interval '3 days' then
+        raise exception using errcode = '22023',
+            message = 'keep processed Stripe events at least 3 days: Stripe retries a delivery that long';
+    end if;
+    delete from private.stripe_events as e
+    where e.id in (
+        select o.id
+        from private.stripe_events as o
+        where o.processed_at < now() - p_keep
+        order by o.processed_at
+        limit p_limit
+    );
+    get diagnostics v_deleted = row_count;
+    return v_deleted;
+end
+$$;
+revoke execute on function private.stripe_prune_events(interval, integer) from public, anon, authenticated;
+grant execute on function private.stripe_prune_events(interval, integer) to service_role;
 
 /** Section - Service helpers (checkout, portal, reconcile) */
 -- What checkout and portal need to know about a user: Pro right now, and their Stripe customer.

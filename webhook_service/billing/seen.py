@@ -11,8 +11,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from flask import Flask, current_app
-
 CAPACITY = 50_000  # ids of ~30 bytes: a few MB per worker
 
 
@@ -35,11 +33,3 @@ class SeenEvents:
             self._ids.move_to_end(event_id)
             while len(self._ids) > self.capacity:
                 self._ids.popitem(last=False)
-
-
-def get() -> SeenEvents:
-    app: Flask = current_app
-    seen = app.extensions.get("stripe_seen_events")
-    if seen is None:
-        seen = app.extensions.setdefault("stripe_seen_events", SeenEvents())
-    return seen

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import stripe
-from flask import current_app
+from flask import Flask, current_app
+
+from webhook_service.billing.seen import SeenEvents
 
 # Pinned: objects the SDK sends and receives use this version's shapes, whatever the account's
 # default. The webhook endpoint in the Stripe dashboard must be created with the same version.
@@ -35,3 +38,20 @@ def required(name: str, config: Mapping[str, Any] | None = None) -> str:
 def app_url(path: str) -> str:
     """An absolute URL of the web app: always from NEXT_PUBLIC_APP_URL, never the request's Host."""
     return required("APP_URL").rstrip("/") + path
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """What every webhook request needs, read from the app's config once."""
+
+    secret: str
+    pro_price_ids: list[str]
+    seen: SeenEvents  # this worker's processed event ids (see seen.py)
+
+
+def webhook(app: Flask) -> Webhook:
+    hook = app.extensions.get("stripe_webhook")
+    if hook is None:
+        hook = Webhook(required("STRIPE_WEBHOOK_SECRET", app.config), pro_price_ids(app.config), SeenEvents())
+        hook = app.extensions.setdefault("stripe_webhook", hook)
+    return hook

@@ -1,24 +1,18 @@
-"""POST /stripe/webhook, /stripe/checkout and /stripe/portal."""
+"""POST /stripe/checkout and /stripe/portal (the webhook is served by webhook.py)."""
 
 from __future__ import annotations
 
-import json
+import time
 
 import psycopg
 import psycopg_pool
 import stripe
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 
 from webhook_service import auth, db
-from webhook_service.billing import client, seen, settings, store
+from webhook_service.billing import client, settings, store
 
 bp = Blueprint("stripe", __name__, url_prefix="/stripe")
-
-# Outcomes Stripe should not redeliver: the event took effect, or never will by redelivery
-# (unmatched events are replayed by checkout completion or `ugig-db stripe-reconcile`).
-DONE = {"applied", "duplicate", "ignored", "stale", "unmatched"}
-# Outcomes after which the event is processed for good (see seen.py).
-PROCESSED = {"applied", "duplicate", "ignored", "stale"}
 
 
 class NoAccount(Exception):
@@ -27,41 +21,6 @@ class NoAccount(Exception):
 
 def _error(status: int, error: str, message: str):
     return jsonify(error=error, message=message), status
-
-
-@bp.post("/webhook")
-def webhook():
-    payload = request.get_data(cache=False)  # the raw bytes Stripe signed
-    secret = settings.required("STRIPE_WEBHOOK_SECRET")
-    try:
-        stripe.WebhookSignature.verify_header(
-            payload, request.headers.get("Stripe-Signature"), secret, settings.WEBHOOK_TOLERANCE_SECONDS
-        )
-    except stripe.SignatureVerificationError as exc:
-        return _error(400, "bad_signature", str(exc).split(".")[0])
-    except UnicodeDecodeError:
-        return _error(400, "bad_payload", "the body is not UTF-8")
-    try:
-        event_id = json.loads(payload).get("id")
-    except (ValueError, AttributeError):
-        return _error(400, "bad_payload", "not a Stripe event")
-    if isinstance(event_id, str) and event_id in seen.get():
-        return jsonify(received=True, outcome="duplicate")
-    try:
-        with db.pool().connection() as conn:
-            outcome = store.apply_event(conn, payload, settings.pro_price_ids())
-    except psycopg.DataError as exc:  # signed, but not a Stripe event (22xxx from the SQL checks)
-        return _error(400, "bad_payload", exc.diag.message_primary or "not a Stripe event")
-    except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
-        current_app.logger.warning("stripe event not stored", extra={"fields": {"error": repr(exc)}})
-        return _error(503, "database_unavailable", "try again later")
-    if outcome not in DONE:
-        # Recorded as failed with its error; a non-2xx makes Stripe retry it too.
-        current_app.logger.error("stripe event failed", extra={"fields": {"outcome": outcome}})
-        return jsonify(received=True, outcome=outcome), 500
-    if outcome in PROCESSED and isinstance(event_id, str):
-        seen.get().add(event_id)
-    return jsonify(received=True, outcome=outcome)
 
 
 def _billing_user() -> tuple[auth.User, store.Account]:
@@ -108,8 +67,18 @@ def checkout():
         "subscription_data": {"metadata": {"user_id": user.id}},
         "success_url": settings.app_url("/settings/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}"),
         "cancel_url": settings.app_url("/settings/billing?checkout=cancelled"),
-    })
+    }, options={"idempotency_key": checkout_key(user.id, customer_id, prices[0], time.time())})
     return jsonify(id=session.id, url=session.url)
+
+
+# Clicks on "Subscribe" within this many seconds are one checkout: Stripe answers them all with
+# the first session (an idempotency key), so a double click never opens two.
+CHECKOUT_WINDOW_SECONDS = 600
+
+
+def checkout_key(user_id: str, customer_id: str, price: str, now: float) -> str:
+    """One key per user, customer, price and window (the params Stripe compares under a key)."""
+    return f"ugig-checkout-{user_id}-{customer_id}-{price}-{int(now // CHECKOUT_WINDOW_SECONDS)}"
 
 
 @bp.post("/portal")

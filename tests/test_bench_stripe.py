@@ -1,0 +1,30 @@
+"""The Stripe webhook bench's load generator: its pre-signed requests verify with the SDK, and it
+reads keep-alive responses however the bytes arrive."""
+
+from __future__ import annotations
+
+import pytest
+import stripe
+
+from scripts.bench import stripe_webhooks as bench
+
+RESPONSE = (b"HTTP/1.1 200 OK\r\nServer: gunicorn\r\nContent-Type: application/json\r\ncontent-length: 39\r\n\r\n"
+            b'{"outcome":"duplicate","received":true}')
+
+
+def test_pre_signed_requests_are_whole_http_requests_that_verify():
+    body = bench._events(["00000000-0000-0000-0000-000000000001"], 1)[0]
+    request = bench._signed_requests([body], 8080)[0]
+    head, raw = request.split(b"\r\n\r\n", 1)
+    lines = head.decode().split("\r\n")
+    assert lines[0] == "POST /stripe/webhook HTTP/1.1"
+    fields = dict(line.split(": ", 1) for line in lines[1:])
+    assert int(fields["Content-Length"]) == len(raw) and raw.decode() == body
+    stripe.WebhookSignature.verify_header(raw.decode(), fields["Stripe-Signature"], bench.SECRET, 300)
+
+
+@pytest.mark.parametrize("cut", [0, 10, len(RESPONSE) - 40, len(RESPONSE) - 1])
+def test_a_response_is_complete_only_with_its_whole_body(cut):
+    assert bench._response_length(RESPONSE[:cut]) is None
+    assert bench._response_length(RESPONSE) == len(RESPONSE)
+    assert bench._response_length(RESPONSE + RESPONSE[:cut]) == len(RESPONSE)  # the next one waits
