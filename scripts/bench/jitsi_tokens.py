@@ -1,17 +1,22 @@
 """Jitsi room-token throughput: `POST /jitsi/token` end to end, in both modes, and signing alone.
 
-End to end: PROCESSES processes × THREADS threads call the Flask app (WSGI, in process: no HTTP
-server in the measurement) for CALLS calls between 2 × CALLS users in a scratch database. Each
-request verifies the user's Supabase JWT (HS256), runs the one SQL statement that decides access
-and marks the first join, and signs the room token. Every answer must be a 200. Signing alone:
-the token builder of each mode in one thread. Bounded: DURATION seconds per run.
+End to end: PROCESSES processes × THREADS threads call the Flask app for CALLS calls between
+2 × CALLS users in a scratch database, through WSGI in process: each request gets a fresh WSGI
+environ, as gunicorn builds from a parsed HTTP request (no socket or HTTP parsing is measured,
+and none of the test client's cookie jar and response wrapping either). Each request verifies
+the user's Supabase JWT (HS256), runs the one SQL statement that decides access and marks the
+first join, and signs the room token. Every answer must be a 200 carrying a token. Signing alone:
+the token builder of each mode, one process per core. Bounded: DURATION seconds per run.
 Target: at least 2,000 tokens/s.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import multiprocessing
 import os
+import sys
 import threading
 import time
 import uuid
@@ -71,6 +76,34 @@ def prepare(url: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def wsgi_post(app: Any, path: str, payload: Any, headers: dict[str, str]) -> tuple[int, bytes]:
+    """One request through the WSGI app, with the environ a WSGI server builds for it."""
+    body = json.dumps(payload).encode()
+    environ = {
+        "REQUEST_METHOD": "POST", "SCRIPT_NAME": "", "PATH_INFO": path, "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1:8000",
+        "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body)),
+        **{"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()},
+        "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    status: list[str] = []
+    chunks = app(environ, lambda code, _headers, _exc=None: status.append(code))
+    try:
+        answer = b"".join(chunks)
+    finally:
+        getattr(chunks, "close", lambda: None)()
+    return int(status[0].split(" ", 1)[0]), answer
+
+
+def issued(app: Any, call_id: str, token: str) -> bool:
+    """A 200 carrying a room token."""
+    status, answer = wsgi_post(app, "/jitsi/token", {"call_id": call_id}, {"Authorization": f"Bearer {token}"})
+    return status == 200 and str(json.loads(answer).get("jwt", "")).count(".") == 2
+
+
 def client_process(url: str, settings: dict[str, str], pairs: list[tuple[str, str]], start: Any,
                    results: Any) -> None:
     from webhook_service import create_app
@@ -81,16 +114,12 @@ def client_process(url: str, settings: dict[str, str], pairs: list[tuple[str, st
     errors = [0] * THREADS
 
     def loop(index: int) -> None:
-        client = app.test_client()
         mine = pairs[index::THREADS]
         start.wait()
         deadline = time.perf_counter() + DURATION
         i = 0
         while time.perf_counter() < deadline:
-            call_id, token = mine[i % len(mine)]
-            response = client.post("/jitsi/token", json={"call_id": call_id},
-                                   headers={"Authorization": f"Bearer {token}"})
-            if response.status_code == 200:
+            if issued(app, *mine[i % len(mine)]):
                 counts[index] += 1
             else:
                 errors[index] += 1
