@@ -177,6 +177,19 @@ def test_network_error_is_retried(db, resend_fake, workers, ada):
     assert ew.outbox_row(db, oid)["status"] == "sent"
 
 
+def test_keep_alive_connection_closed_by_resend_is_sent_again_at_once_with_the_same_key(db, resend_fake, workers,
+                                                                                      ada):
+    w = workers(concurrency=1)  # one sending thread: the second e-mail reuses the first's connection
+    first = ew.enqueue(db, ada.id)
+    w.run_once()
+    second = ew.enqueue(db, ada.id)
+    resend_fake.script = [Scripted(0, drop_connection=True)]  # the server closes the idle connection
+    w.run_once()
+    assert ew.outbox_row(db, second)["status"] == "sent" and ew.outbox_row(db, second)["attempts"] == 1
+    assert resend_fake.keys() == {first: 1, second: 2}
+    assert resend_fake.delivered_keys() == {first: 1, second: 1}
+
+
 def test_permanent_client_error_is_recorded_and_not_retried(db, resend_fake, workers, ada):
     oid = ew.enqueue(db, ada.id)
     resend_fake.script = [Scripted(422, "validation_error", "Invalid `to` field.")]

@@ -102,6 +102,7 @@ class Renderer:
             undefined=jinja2.ChainableUndefined,  # optional payload fields may be absent
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # templates ship with the code: no stat() of every parent per render
         )
         self.env.filters.update(safe_url=safe_url, datetime_utc=datetime_utc, money=money)
         # Templates are parsed once per process, not once per e-mail.
