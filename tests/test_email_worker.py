@@ -9,12 +9,15 @@ import subprocess
 import sys
 import threading
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from markupsafe import escape
 
 from tests.support import email_worker as ew
 from tests.support.fake_resend import API_KEY, Scripted, fake_resend
 from webhook_service.email import resend_api
+from webhook_service.email.unsubscribe import Tokens
 from webhook_service.email.worker import main as worker_main
 
 
@@ -76,7 +79,20 @@ def test_email_has_html_and_text_settings_footer_and_list_unsubscribe(db, resend
     assert payload["subject"] == "New review"
     assert "Bob rated you 5 stars" in payload["html"] and "Bob rated you 5 stars" in payload["text"]
     assert f'href="{settings_url}"' in payload["html"] and settings_url in payload["text"]
-    assert payload["headers"]["List-Unsubscribe"] == f"<{settings_url}>"
+    # One-click unsubscribe (RFC 8058): a signed link for this user and kind, in the header and the footer.
+    one_click = payload["headers"]["List-Unsubscribe"]
+    assert one_click.startswith(f"<{ew.UNSUBSCRIBE_URL}?token=") and one_click.endswith(">")
+    assert payload["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    token = parse_qs(urlsplit(one_click[1:-1]).query)["token"][0]
+    assert Tokens(ew.UNSUBSCRIBE_SECRET).verify(token) == (ada.id, "review_received")
+    assert escape(one_click[1:-1]) in payload["html"] and one_click[1:-1] in payload["text"]
+
+
+def test_welcome_email_offers_the_settings_page_not_one_click(db, resend_fake, workers, ada):
+    ew.enqueue(db, ada.id, "welcome")
+    workers().run_once()
+    headers = resend_fake.delivered[0]["payload"]["headers"]
+    assert headers == {"List-Unsubscribe": f"<{ew.APP_URL}/settings/notifications>"}
 
 
 def test_recipient_address_is_read_at_send_time(db, resend_fake, workers, ada):
@@ -245,7 +261,8 @@ def test_worker_killed_mid_send_is_resent_with_same_key_and_delivered_once(db, r
     resend_fake.hold = threading.Event()  # the request reaches Resend, the answer never comes back
     env = {**os.environ, "SUPABASE_DB_URL": db.url, "RESEND_API_KEY": API_KEY, "RESEND_API_URL": resend_fake.url,
            "EMAIL_FROM": ew.SENDER, "NEXT_PUBLIC_APP_URL": ew.APP_URL, "EMAIL_LEASE_SECONDS": "1",
-           "EMAIL_RATE_LIMIT": "0"}
+           "EMAIL_RATE_LIMIT": "0", "EMAIL_UNSUBSCRIBE_URL": ew.UNSUBSCRIBE_URL,
+           "EMAIL_UNSUBSCRIBE_SECRET": ew.UNSUBSCRIBE_SECRET}
     proc = subprocess.Popen([sys.executable, "-m", "webhook_service.email.worker", "--once"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -330,6 +347,29 @@ def test_confirming_an_email_address_enqueues_one_welcome_email(db):
     assert db.execute("select kind from private.email_outbox where user_id = %s", (user.id,)) == [("welcome",)]
 
 
+def welcomes(db, user_id):
+    return db.execute("select count(*) from private.email_outbox where user_id = %s and kind = 'welcome'",
+                      (user_id,))[0][0]
+
+
+def test_a_user_created_already_confirmed_gets_one_welcome_email(db):
+    # The Auth admin API with email_confirm, OAuth sign-ins and auto-confirm insert confirmed users.
+    user = db.create_user("oauth@example.test", welcome=True)
+    assert welcomes(db, user.id) == 1
+    db.execute("update auth.users set email_confirmed_at = null where id = %s", (user.id,))
+    db.execute("update auth.users set email_confirmed_at = now() where id = %s", (user.id,))
+    db.execute("update auth.users set email = 'oauth.new@example.test' where id = %s", (user.id,))
+    assert welcomes(db, user.id) == 1
+
+
+def test_the_welcome_of_a_user_created_confirmed_is_sent_with_their_profile(db, resend_fake, workers):
+    user = db.create_user("admin-made@example.test", user_metadata={"username": "grace"}, welcome=True)
+    assert workers().run_once() == 1
+    [email] = resend_fake.delivered
+    assert email["payload"]["to"] == ["admin-made@example.test"] and "@grace" in email["payload"]["text"]
+    assert welcomes(db, user.id) == 1
+
+
 # --- privileges and configuration -----------------------------------------------------------------
 
 @pytest.mark.parametrize("actor", ["anon", "authenticated"])
@@ -345,5 +385,6 @@ def test_clients_cannot_claim_or_complete_emails(db, actor, query):
 def test_worker_refuses_to_start_naming_missing_variables(capsys):
     assert worker_main(["--once"], environ={"SUPABASE_DB_URL": "postgresql://x@127.0.0.1:1/x"}) == 2
     err = capsys.readouterr().err
-    for name in ("RESEND_API_KEY", "EMAIL_FROM", "NEXT_PUBLIC_APP_URL"):
+    for name in ("RESEND_API_KEY", "EMAIL_FROM", "NEXT_PUBLIC_APP_URL", "EMAIL_UNSUBSCRIBE_URL",
+                 "EMAIL_UNSUBSCRIBE_SECRET"):
         assert name in err

@@ -11,6 +11,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from webhook_service import auth, billing, config, db, health, jitsi, logs
+from webhook_service.email import unsubscribe
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -35,4 +36,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(billing.bp)
     if "jitsi" in features:
         jitsi.init_app(app)
+    if "unsubscribe" in features:
+        unsubscribe.init_app(app)
     return app

@@ -11,7 +11,10 @@
  */
 
 /** Section - Claim */
-create or replace function private.claim_emails(
+-- Returns, with each row, the notification_settings column that governs its kind (null for
+-- kinds no setting turns off, like welcome): the worker offers one-click unsubscribe for those.
+drop function if exists private.claim_emails(integer, interval, integer, text);
+create function private.claim_emails(
     p_limit integer,
     p_lease interval,
     p_max_attempts integer default 10,
@@ -26,7 +29,8 @@ returns table (
     attempts integer,
     email text,
     username text,
-    full_name text
+    full_name text,
+    setting text
 )
 language plpgsql
 security definer
@@ -55,6 +59,7 @@ begin
             u.deleted_at,
             u.banned_until,
             u.email::text as email,
+            private.email_setting_for(o.kind) as setting,
             coalesce((to_jsonb(s) ->> private.email_setting_for(o.kind))::boolean, true) as allowed
         from private.email_outbox as o
         left join auth.users as u on o.user_id = u.id
@@ -69,6 +74,7 @@ begin
         select
             due.id,
             due.email,
+            due.setting,
             case
                 when due.attempts >= p_max_attempts
                     then pg_catalog.format('gave up after %s attempts', due.attempts)
@@ -96,10 +102,10 @@ begin
             last_error = coalesce(j.reason, o.last_error)
         from judged as j
         where o.id = j.id
-        returning o.id, o.user_id, o.kind, o.payload, o.attempts, o.status, j.email
+        returning o.id, o.user_id, o.kind, o.payload, o.attempts, o.status, j.email, j.setting
     )
 
-    select c.id, v_token, c.user_id, c.kind, c.payload, c.attempts, c.email, p.username, p.full_name
+    select c.id, v_token, c.user_id, c.kind, c.payload, c.attempts, c.email, p.username, p.full_name, c.setting
     from claimed as c
     left join public.profiles as p on c.user_id = p.id
     where c.status = 'sending';
@@ -155,6 +161,9 @@ revoke execute on function private.complete_emails(uuid, jsonb) from public, ano
 grant execute on function private.complete_emails(uuid, jsonb) to service_role;
 
 /** Section - Welcome e-mail */
+-- Exactly one welcome per user, once their address is confirmed: when Auth confirms it later
+-- (sign-up with e-mail confirmation), or at once when the user is created confirmed (the Auth
+-- admin API with email_confirm, OAuth, auto-confirm). Its throttle key marks it as enqueued.
 create or replace function private.handle_email_confirmed()
 returns trigger
 language plpgsql
@@ -162,12 +171,13 @@ security definer
 -- Runs as Supabase Auth's role, which may not write the private outbox.
 set search_path = ''
 as $$
+declare
+    v_key text := 'welcome:' || new.id::text;
 begin
-    if not exists (
-        select 1 from private.email_outbox as o
-        where o.throttle_key = 'welcome:' || new.id::text
-    ) then
-        perform private.enqueue_email(new.id, 'welcome', '{}'::jsonb, 'welcome:' || new.id::text);
+    -- Both triggers act on the user's auth.users row, whose lock serialises them: a later
+    -- transaction sees the welcome an earlier one committed.
+    if not exists (select 1 from private.email_outbox as o where o.throttle_key = v_key) then
+        perform private.enqueue_email(new.id, 'welcome', '{}'::jsonb, v_key);
     end if;
     return new;
 end
@@ -180,3 +190,40 @@ after update of email_confirmed_at on auth.users
 for each row
 when (old.email_confirmed_at is null and new.email_confirmed_at is not null)
 execute function private.handle_email_confirmed();
+
+-- Named to fire after on_auth_user_created (triggers fire in name order), which writes the profile.
+drop trigger if exists on_auth_user_created_confirmed on auth.users;
+create trigger on_auth_user_created_confirmed
+after insert on auth.users
+for each row
+when (new.email_confirmed_at is not null)
+execute function private.handle_email_confirmed();
+
+/** Section - One-click unsubscribe */
+-- Turns off the e-mail of one kind for one user (the service verified the signed link first).
+-- Returns false when the user has no settings (deleted); 22023 for a kind no setting governs.
+create or replace function private.email_unsubscribe(p_user_id uuid, p_kind text)
+returns boolean
+language plpgsql
+security definer
+-- Writes the recipient's settings for the service, which acts without the user's session.
+set search_path = ''
+as $$
+declare
+    v_setting text := private.email_setting_for(p_kind);
+    v_found boolean;
+begin
+    if v_setting is null then
+        raise exception using
+            errcode = '22023',
+            message = pg_catalog.format('no setting turns off %s e-mails', p_kind);
+    end if;
+    -- The column name comes from email_setting_for's fixed list, never from the caller.
+    execute pg_catalog.format(
+        'update public.notification_settings set %I = false where user_id = $1 returning true', v_setting
+    ) into v_found using p_user_id;
+    return coalesce(v_found, false);
+end
+$$;
+revoke execute on function private.email_unsubscribe(uuid, text) from public, anon, authenticated;
+grant execute on function private.email_unsubscribe(uuid, text) to service_role;

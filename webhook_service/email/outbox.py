@@ -17,10 +17,12 @@ from webhook_service.email.render import Recipient
 class Claimed:
     id: str
     claim_token: str
+    user_id: str
     kind: str
     payload: dict[str, Any]
     attempts: int
     recipient: Recipient
+    setting: str | None = None  # the notification setting that turns this kind off, if any
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,12 @@ def claim(conn: psycopg.Connection, *, limit: int, lease_seconds: float, max_att
         Claimed(
             id=str(r["id"]),
             claim_token=str(r["claim_token"]),
+            user_id=str(r["user_id"]),
             kind=r["kind"],
             payload=r["payload"] or {},
             attempts=r["attempts"],
             recipient=Recipient(email=r["email"], username=r["username"], full_name=r["full_name"]),
+            setting=r["setting"],
         )
         for r in rows
     ]

@@ -25,7 +25,7 @@ from typing import Any, Mapping
 import psycopg
 
 from webhook_service import config, logs
-from webhook_service.email import outbox, resend_api
+from webhook_service.email import outbox, resend_api, unsubscribe
 from webhook_service.email.outbox import Claimed, Result
 from webhook_service.email.render import Renderer, UnknownKind
 
@@ -37,6 +37,8 @@ class Settings:
     db_url: str
     app_url: str
     sender: str
+    unsubscribe_url: str  # the web service's public /email/unsubscribe
+    unsubscribe_secret: str
     reply_to: str | None = None
     batch_size: int = 50
     concurrency: int = 4
@@ -56,6 +58,8 @@ class Settings:
             db_url=cfg["DB_URL"],
             app_url=cfg["APP_URL"],
             sender=cfg["EMAIL_FROM"],
+            unsubscribe_url=cfg["EMAIL_UNSUBSCRIBE_URL"],
+            unsubscribe_secret=cfg["EMAIL_UNSUBSCRIBE_SECRET"],
             reply_to=cfg.get("EMAIL_REPLY_TO") or None,
             batch_size=int(num("EMAIL_BATCH_SIZE", cls.batch_size)),
             concurrency=max(1, int(num("EMAIL_CONCURRENCY", cls.concurrency))),
@@ -102,6 +106,7 @@ class Worker:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.renderer = Renderer(settings.app_url)
+        self.unsubscribe = unsubscribe.Tokens(settings.unsubscribe_secret)
         self.limiter = RateLimiter(settings.rate_limit)
         self.name = f"{socket.gethostname()}:{os.getpid()}:{logs.new_id()[:6]}"
         self.conn: psycopg.Connection | None = None
@@ -129,7 +134,9 @@ class Worker:
 
     def attempt(self, row: Claimed) -> Result:
         try:
-            message = self.renderer.render(row.kind, row.payload, row.recipient)
+            one_click = (self.unsubscribe.link(self.settings.unsubscribe_url, row.user_id, row.kind)
+                         if row.setting else None)
+            message = self.renderer.render(row.kind, row.payload, row.recipient, one_click)
         except UnknownKind as exc:
             return Result(row.id, "failed", error=str(exc))
         self.limiter.wait()
