@@ -142,6 +142,55 @@ def test_claim_is_committed_before_resend_is_called(db, resend_fake, workers, ad
     assert ew.outbox_row(db, oid)["status"] == "sent"
 
 
+# --- the shared send rate -------------------------------------------------------------------------
+
+def claim(conn, limit, rate, lease="10 seconds"):
+    return conn.execute("select send_in from private.claim_emails(%s, %s, 10, 'w', %s)", (limit, lease, rate)).fetchall()
+
+
+def test_the_send_rate_is_shared_by_every_worker(db, ada):
+    for _ in range(12):
+        ew.enqueue(db, ada.id)
+    first, second = db.connect(), db.connect()  # two worker processes
+    try:
+        a = [r[0] for r in claim(first, 4, 10)]
+        b = [r[0] for r in claim(second, 4, 10)]
+    finally:
+        first.close()
+        second.close()
+    # 10 per second for both together: the second claim's slots follow the first's, 0.1 s apart.
+    assert a == pytest.approx([0.0, 0.1, 0.2, 0.3], abs=0.05)
+    assert b == pytest.approx([0.4, 0.5, 0.6, 0.7], abs=0.05)
+
+
+def test_a_rate_limited_claim_books_no_more_than_half_a_lease_ahead(db, ada):
+    for _ in range(30):
+        ew.enqueue(db, ada.id)
+    conn = db.connect()
+    try:
+        assert len(claim(conn, 50, 4, lease="4 seconds")) == 8  # 4/s for half of 4 s
+        assert claim(conn, 50, 4, lease="4 seconds") == []  # booked until then: wait for the next poll
+        assert len(claim(conn, 50, 0, lease="4 seconds")) == 22  # rate off: no booking, no slots
+    finally:
+        conn.close()
+    assert db.execute("select count(*) from private.email_outbox where status = 'sending'") == [(30,)]
+
+
+def test_two_rate_limited_workers_together_send_at_the_shared_rate(db, resend_fake, workers, ada):
+    for _ in range(10):
+        ew.enqueue(db, ada.id)
+    pair = [workers(rate_limit=10, batch_size=5, concurrency=5) for _ in range(2)]
+    started = time.monotonic()
+    threads = [threading.Thread(target=w.run_once) for w in pair]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    # Ten e-mails at 10/s in all take at least 0.9 s (two workers limited each on their own: 0.4 s).
+    assert time.monotonic() - started >= 0.85
+    assert len(resend_fake.delivered) == 10
+
+
 # --- retries and failures -----------------------------------------------------------------------
 
 def test_rate_limited_send_waits_for_retry_after_then_succeeds(db, resend_fake, workers, ada):

@@ -13,12 +13,17 @@
 /** Section - Claim */
 -- Returns, with each row, the notification_settings column that governs its kind (null for
 -- kinds no setting turns off, like welcome): the worker offers one-click unsubscribe for those.
+-- With p_rate (sends per second for all workers together), each row also gets send_in: seconds
+-- from now until its slot in private.email_send_rate; a claim takes no more rows than fit
+-- before half the lease has passed, so a worker never holds a row past its lease waiting.
 drop function if exists private.claim_emails(integer, interval, integer, text);
+drop function if exists private.claim_emails(integer, interval, integer, text, double precision);
 create function private.claim_emails(
     p_limit integer,
     p_lease interval,
     p_max_attempts integer default 10,
-    p_worker text default null
+    p_worker text default null,
+    p_rate double precision default 0
 )
 returns table (
     id uuid,
@@ -30,7 +35,8 @@ returns table (
     email text,
     username text,
     full_name text,
-    setting text
+    setting text,
+    send_in double precision
 )
 language plpgsql
 security definer
@@ -39,12 +45,31 @@ set search_path = ''
 as $$
 declare
     v_token uuid := gen_random_uuid();
+    v_limit integer := p_limit;
+    v_start double precision := 0;  -- seconds from now to the first free slot
+    v_claimed integer;
 begin
     if p_limit is null or p_limit < 1 or p_limit > 1000 then
         raise exception using errcode = '22023', message = 'claim_emails: limit must be between 1 and 1000';
     end if;
     if p_lease is null or p_lease < interval '1 second' then
         raise exception using errcode = '22023', message = 'claim_emails: lease must be at least one second';
+    end if;
+    if p_rate is null or p_rate < 0 then
+        raise exception using errcode = '22023', message = 'claim_emails: rate must be 0 (off) or positive';
+    end if;
+    if p_rate > 0 then
+        -- Locks the slot row until this claim commits: rate-limited claims take turns.
+        select greatest(extract(epoch from r.next_slot - now()), 0) into v_start
+        from private.email_send_rate as r
+        for update;
+        if not found then
+            raise exception using errcode = 'P0002', message = 'claim_emails: private.email_send_rate has no row';
+        end if;
+        v_limit := least(p_limit, floor((extract(epoch from p_lease) / 2 - v_start) * p_rate)::integer);
+        if v_limit < 1 then
+            return;  -- every slot until half a lease from now is booked: nothing to claim yet
+        end if;
     end if;
 
     return query
@@ -66,7 +91,7 @@ begin
         left join public.notification_settings as s on o.user_id = s.user_id
         where o.status in ('pending', 'sending') and o.next_attempt_at <= now()
         order by o.next_attempt_at
-        limit p_limit
+        limit v_limit
         for update of o skip locked
     ),
 
@@ -105,14 +130,24 @@ begin
         returning o.id, o.user_id, o.kind, o.payload, o.attempts, o.status, j.email, j.setting
     )
 
-    select c.id, v_token, c.user_id, c.kind, c.payload, c.attempts, c.email, p.username, p.full_name, c.setting
+    select
+        c.id, v_token, c.user_id, c.kind, c.payload, c.attempts, c.email, p.username, p.full_name, c.setting,
+        case when p_rate > 0 then v_start + (row_number() over (order by c.id) - 1) / p_rate end
     from claimed as c
     left join public.profiles as p on c.user_id = p.id
     where c.status = 'sending';
+
+    get diagnostics v_claimed = row_count;
+    if p_rate > 0 and v_claimed > 0 then
+        update private.email_send_rate
+        set next_slot = now() + pg_catalog.make_interval(secs => v_start + v_claimed / p_rate)
+        where singleton;
+    end if;
 end
 $$;
-revoke execute on function private.claim_emails(integer, interval, integer, text) from public, anon, authenticated;
-grant execute on function private.claim_emails(integer, interval, integer, text) to service_role;
+revoke execute on function private.claim_emails(integer, interval, integer, text, double precision)
+from public, anon, authenticated;
+grant execute on function private.claim_emails(integer, interval, integer, text, double precision) to service_role;
 
 /** Section - Completion */
 -- p_results: [{"id", "outcome": "sent"|"retry"|"failed", "provider_message_id", "error",

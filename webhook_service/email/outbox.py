@@ -23,6 +23,7 @@ class Claimed:
     attempts: int
     recipient: Recipient
     setting: str | None = None  # the notification setting that turns this kind off, if any
+    send_in: float | None = None  # seconds from the claim until this row's slot (shared send rate)
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,13 @@ class Result:
 
 
 def claim(conn: psycopg.Connection, *, limit: int, lease_seconds: float, max_attempts: int,
-          worker: str) -> list[Claimed]:
-    """Claim up to `limit` due rows in one committed transaction (conn is in autocommit)."""
+          worker: str, rate: float = 0.0) -> list[Claimed]:
+    """Claim up to `limit` due rows in one committed transaction (conn is in autocommit); with a
+    `rate` (sends per second, all workers together) only as many as fit in half the lease."""
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
-            "select * from private.claim_emails(%s, %s, %s, %s)",
-            (limit, timedelta(seconds=lease_seconds), max_attempts, worker),
+            "select * from private.claim_emails(%s, %s, %s, %s, %s)",
+            (limit, timedelta(seconds=lease_seconds), max_attempts, worker, float(rate)),
         )
         rows = cur.fetchall()
     return [
@@ -53,6 +55,7 @@ def claim(conn: psycopg.Connection, *, limit: int, lease_seconds: float, max_att
             attempts=r["attempts"],
             recipient=Recipient(email=r["email"], username=r["username"], full_name=r["full_name"]),
             setting=r["setting"],
+            send_in=r["send_in"],
         )
         for r in rows
     ]
