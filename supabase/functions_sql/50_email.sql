@@ -66,7 +66,7 @@ begin
         if not found then
             raise exception using errcode = 'P0002', message = 'claim_emails: private.email_send_rate has no row';
         end if;
-        v_limit := least(p_limit, floor((extract(epoch from p_lease) / 2 - v_start) * p_rate)::integer);
+        v_limit := least(p_limit, floor((extract(epoch from p_lease) / 2 - v_start) * p_rate))::integer;
         if v_limit < 1 then
             return;  -- every slot until half a lease from now is booked: nothing to claim yet
         end if;
