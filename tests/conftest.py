@@ -49,9 +49,14 @@ class Db:
     def as_service(self, conn: psycopg.Connection | None = None) -> Caller:
         return Caller(conn or self.admin, "service_role", service_claims())
 
-    def create_user(self, email: str | None = None, **kwargs: Any) -> auth_users.AuthUser:
+    def create_user(self, email: str | None = None, *, welcome: bool = False, **kwargs: Any) -> auth_users.AuthUser:
+        """A user as Auth writes one. A confirmed user gets a welcome e-mail in the outbox; tests
+        start from users whose welcome is long gone (removed here) unless they ask for it."""
         with self.admin.transaction():
-            return auth_users.create_user(self.admin, email, **kwargs)
+            user = auth_users.create_user(self.admin, email, **kwargs)
+            if not welcome:
+                self.admin.execute("delete from private.email_outbox where throttle_key = %s", (f"welcome:{user.id}",))
+            return user
 
     def execute(self, query: Any, params: Any = None) -> list[tuple]:
         """Run SQL as the superuser (setup and inspection, never as a client)."""

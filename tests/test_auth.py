@@ -62,6 +62,9 @@ def test_hs256_user_token_is_accepted():
     ("no expiry", lambda: hs256({k: v for k, v in claims().items() if k != "exp"}), "invalid"),
     ("alg none", lambda: jwt.encode(claims(), None, "none"), "unsupported"),
     ("garbage", lambda: "not-a-jwt", "malformed"),
+    ("header not base64", lambda: "!!!." + hs256(claims()).split(".", 1)[1], "malformed"),
+    ("header not an object", lambda: "WzFd." + hs256(claims()).split(".", 1)[1], "malformed"),
+    ("four segments", lambda: hs256(claims()) + ".e30", "malformed"),
 ])
 def test_bad_tokens_are_refused(label, token, reason):
     with pytest.raises(AuthError, match=reason):

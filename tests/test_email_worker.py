@@ -9,12 +9,15 @@ import subprocess
 import sys
 import threading
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from markupsafe import escape
 
 from tests.support import email_worker as ew
 from tests.support.fake_resend import API_KEY, Scripted, fake_resend
 from webhook_service.email import resend_api
+from webhook_service.email.unsubscribe import Tokens
 from webhook_service.email.worker import main as worker_main
 
 
@@ -76,7 +79,20 @@ def test_email_has_html_and_text_settings_footer_and_list_unsubscribe(db, resend
     assert payload["subject"] == "New review"
     assert "Bob rated you 5 stars" in payload["html"] and "Bob rated you 5 stars" in payload["text"]
     assert f'href="{settings_url}"' in payload["html"] and settings_url in payload["text"]
-    assert payload["headers"]["List-Unsubscribe"] == f"<{settings_url}>"
+    # One-click unsubscribe (RFC 8058): a signed link for this user and kind, in the header and the footer.
+    one_click = payload["headers"]["List-Unsubscribe"]
+    assert one_click.startswith(f"<{ew.UNSUBSCRIBE_URL}?token=") and one_click.endswith(">")
+    assert payload["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    token = parse_qs(urlsplit(one_click[1:-1]).query)["token"][0]
+    assert Tokens(ew.UNSUBSCRIBE_SECRET).verify(token) == (ada.id, "review_received")
+    assert escape(one_click[1:-1]) in payload["html"] and one_click[1:-1] in payload["text"]
+
+
+def test_welcome_email_offers_the_settings_page_not_one_click(db, resend_fake, workers, ada):
+    ew.enqueue(db, ada.id, "welcome")
+    workers().run_once()
+    headers = resend_fake.delivered[0]["payload"]["headers"]
+    assert headers == {"List-Unsubscribe": f"<{ew.APP_URL}/settings/notifications>"}
 
 
 def test_recipient_address_is_read_at_send_time(db, resend_fake, workers, ada):
@@ -124,6 +140,55 @@ def test_claim_is_committed_before_resend_is_called(db, resend_fake, workers, ad
         resend_fake.hold.set()
         sender.join(10)
     assert ew.outbox_row(db, oid)["status"] == "sent"
+
+
+# --- the shared send rate -------------------------------------------------------------------------
+
+def claim(conn, limit, rate, lease="10 seconds"):
+    return conn.execute("select send_in from private.claim_emails(%s, %s, 10, 'w', %s)", (limit, lease, rate)).fetchall()
+
+
+def test_the_send_rate_is_shared_by_every_worker(db, ada):
+    for _ in range(12):
+        ew.enqueue(db, ada.id)
+    first, second = db.connect(), db.connect()  # two worker processes
+    try:
+        a = [r[0] for r in claim(first, 4, 10)]
+        b = [r[0] for r in claim(second, 4, 10)]
+    finally:
+        first.close()
+        second.close()
+    # 10 per second for both together: the second claim's slots follow the first's, 0.1 s apart.
+    assert a == pytest.approx([0.0, 0.1, 0.2, 0.3], abs=0.05)
+    assert b == pytest.approx([0.4, 0.5, 0.6, 0.7], abs=0.05)
+
+
+def test_a_rate_limited_claim_books_no_more_than_half_a_lease_ahead(db, ada):
+    for _ in range(30):
+        ew.enqueue(db, ada.id)
+    conn = db.connect()
+    try:
+        assert len(claim(conn, 50, 4, lease="4 seconds")) == 8  # 4/s for half of 4 s
+        assert claim(conn, 50, 4, lease="4 seconds") == []  # booked until then: wait for the next poll
+        assert len(claim(conn, 50, 0, lease="4 seconds")) == 22  # rate off: no booking, no slots
+    finally:
+        conn.close()
+    assert db.execute("select count(*) from private.email_outbox where status = 'sending'") == [(30,)]
+
+
+def test_two_rate_limited_workers_together_send_at_the_shared_rate(db, resend_fake, workers, ada):
+    for _ in range(10):
+        ew.enqueue(db, ada.id)
+    pair = [workers(rate_limit=10, batch_size=5, concurrency=5) for _ in range(2)]
+    started = time.monotonic()
+    threads = [threading.Thread(target=w.run_once) for w in pair]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    # Ten e-mails at 10/s in all take at least 0.9 s (two workers limited each on their own: 0.4 s).
+    assert time.monotonic() - started >= 0.85
+    assert len(resend_fake.delivered) == 10
 
 
 # --- retries and failures -----------------------------------------------------------------------
@@ -175,6 +240,19 @@ def test_network_error_is_retried(db, resend_fake, workers, ada):
     wait_until_due(db, oid)
     w.run_once()
     assert ew.outbox_row(db, oid)["status"] == "sent"
+
+
+def test_keep_alive_connection_closed_by_resend_is_sent_again_at_once_with_the_same_key(db, resend_fake, workers,
+                                                                                      ada):
+    w = workers(concurrency=1)  # one sending thread: the second e-mail reuses the first's connection
+    first = ew.enqueue(db, ada.id)
+    w.run_once()
+    second = ew.enqueue(db, ada.id)
+    resend_fake.script = [Scripted(0, drop_connection=True)]  # the server closes the idle connection
+    w.run_once()
+    assert ew.outbox_row(db, second)["status"] == "sent" and ew.outbox_row(db, second)["attempts"] == 1
+    assert resend_fake.keys() == {first: 1, second: 2}
+    assert resend_fake.delivered_keys() == {first: 1, second: 1}
 
 
 def test_permanent_client_error_is_recorded_and_not_retried(db, resend_fake, workers, ada):
@@ -232,7 +310,8 @@ def test_worker_killed_mid_send_is_resent_with_same_key_and_delivered_once(db, r
     resend_fake.hold = threading.Event()  # the request reaches Resend, the answer never comes back
     env = {**os.environ, "SUPABASE_DB_URL": db.url, "RESEND_API_KEY": API_KEY, "RESEND_API_URL": resend_fake.url,
            "EMAIL_FROM": ew.SENDER, "NEXT_PUBLIC_APP_URL": ew.APP_URL, "EMAIL_LEASE_SECONDS": "1",
-           "EMAIL_RATE_LIMIT": "0"}
+           "EMAIL_RATE_LIMIT": "0", "EMAIL_UNSUBSCRIBE_URL": ew.UNSUBSCRIBE_URL,
+           "EMAIL_UNSUBSCRIBE_SECRET": ew.UNSUBSCRIBE_SECRET}
     proc = subprocess.Popen([sys.executable, "-m", "webhook_service.email.worker", "--once"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -317,6 +396,29 @@ def test_confirming_an_email_address_enqueues_one_welcome_email(db):
     assert db.execute("select kind from private.email_outbox where user_id = %s", (user.id,)) == [("welcome",)]
 
 
+def welcomes(db, user_id):
+    return db.execute("select count(*) from private.email_outbox where user_id = %s and kind = 'welcome'",
+                      (user_id,))[0][0]
+
+
+def test_a_user_created_already_confirmed_gets_one_welcome_email(db):
+    # The Auth admin API with email_confirm, OAuth sign-ins and auto-confirm insert confirmed users.
+    user = db.create_user("oauth@example.test", welcome=True)
+    assert welcomes(db, user.id) == 1
+    db.execute("update auth.users set email_confirmed_at = null where id = %s", (user.id,))
+    db.execute("update auth.users set email_confirmed_at = now() where id = %s", (user.id,))
+    db.execute("update auth.users set email = 'oauth.new@example.test' where id = %s", (user.id,))
+    assert welcomes(db, user.id) == 1
+
+
+def test_the_welcome_of_a_user_created_confirmed_is_sent_with_their_profile(db, resend_fake, workers):
+    user = db.create_user("admin-made@example.test", user_metadata={"username": "grace"}, welcome=True)
+    assert workers().run_once() == 1
+    [email] = resend_fake.delivered
+    assert email["payload"]["to"] == ["admin-made@example.test"] and "@grace" in email["payload"]["text"]
+    assert welcomes(db, user.id) == 1
+
+
 # --- privileges and configuration -----------------------------------------------------------------
 
 @pytest.mark.parametrize("actor", ["anon", "authenticated"])
@@ -332,5 +434,6 @@ def test_clients_cannot_claim_or_complete_emails(db, actor, query):
 def test_worker_refuses_to_start_naming_missing_variables(capsys):
     assert worker_main(["--once"], environ={"SUPABASE_DB_URL": "postgresql://x@127.0.0.1:1/x"}) == 2
     err = capsys.readouterr().err
-    for name in ("RESEND_API_KEY", "EMAIL_FROM", "NEXT_PUBLIC_APP_URL"):
+    for name in ("RESEND_API_KEY", "EMAIL_FROM", "NEXT_PUBLIC_APP_URL", "EMAIL_UNSUBSCRIBE_URL",
+                 "EMAIL_UNSUBSCRIBE_SECRET"):
         assert name in err

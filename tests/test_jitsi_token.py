@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import jwt
@@ -136,6 +137,25 @@ def test_first_join_marks_the_call_in_progress(db, people, call_id):
     assert post_token(app, people["bob"], call_id).status_code == 200
     assert call_row(db, call_id)[0] == "in_progress"
     assert post_token(app, people["ada"], call_id).status_code == 200  # later joins still get tokens
+
+
+def test_later_joins_write_nothing(db, people, call_id):
+    app = self_hosted_app(db)
+    assert post_token(app, people["bob"], call_id).status_code == 200
+    version = db.execute("select xmin::text, started_at from public.video_calls where id = %s", (call_id,))
+    for user in ("ada", "bob", "ada"):
+        assert post_token(app, people[user], call_id).status_code == 200
+    assert db.execute("select xmin::text, started_at from public.video_calls where id = %s", (call_id,)) == version
+
+
+def test_concurrent_first_joins_start_the_call_once(db, people, call_id):
+    app = self_hosted_app(db)
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda i: post_token(app, people["ada" if i % 2 else "bob"], call_id).status_code,
+                                 range(16)))
+    assert statuses == [200] * 16
+    assert db.execute("select status, started_at is not null from public.video_calls where id = %s",
+                      (call_id,)) == [("in_progress", True)]
 
 
 # --- the join window ----------------------------------------------------------------------------------

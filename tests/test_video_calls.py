@@ -205,6 +205,26 @@ def test_jitsi_access_for_an_unknown_call_is_pt404(db, call, service):
     service.rejects("PT404", ACCESS, ("00000000-0000-0000-0000-000000000001", call["ada"].id))
 
 
+def test_jitsi_access_marks_the_first_join_and_names_the_caller(db, call, service):
+    force(db, call["id"], "scheduled_at = now() + interval '10 minutes'")
+    db.execute("update public.profiles set full_name = 'Ada Lovelace', avatar_url = 'https://img.test/ada.png' "
+               "where id = %s", (call["ada"].id,))
+    host = service.one(ACCESS, (call["id"], call["ada"].id))
+    assert (host["display_name"], host["avatar_url"]) == ("Ada Lovelace", "https://img.test/ada.png")
+    assert service.one(ACCESS, (call["id"], call["bob"].id))["display_name"] == "bob"
+    status = db.execute("select status, started_at is not null from public.video_calls where id = %s", (call["id"],))
+    assert status == [("in_progress", True)]
+
+
+def test_jitsi_access_refuses_a_blocked_pair_either_way(db, call, service):
+    force(db, call["id"], "scheduled_at = now() + interval '10 minutes'")
+    db.execute("insert into public.user_blocks (blocker_id, blocked_id) values (%s, %s)",
+               (call["bob"].id, call["ada"].id))
+    service.rejects("42501", ACCESS, (call["id"], call["ada"].id))
+    service.rejects("42501", ACCESS, (call["id"], call["bob"].id))
+    assert db.execute("select status from public.video_calls where id = %s", (call["id"],)) == [("scheduled",)]
+
+
 def test_jitsi_access_during_the_call_while_in_progress(db, call, service):
     force(db, call["id"], "status = 'in_progress', scheduled_at = now() - interval '20 minutes'")
     assert service.one(ACCESS, (call["id"], call["bob"].id))["role"] == "guest"

@@ -11,6 +11,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from webhook_service import auth, billing, config, db, health, jitsi, logs
+from webhook_service.email import unsubscribe
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -36,4 +37,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = billing.WebhookEndpoint(app, app.wsgi_app)  # type: ignore[method-assign]
     if "jitsi" in features:
         jitsi.init_app(app)
+    if "unsubscribe" in features:
+        unsubscribe.init_app(app)
     return app

@@ -11,11 +11,13 @@ Views use `current_user()`; a failure raises `AuthError`, which the blueprint's 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import jwt
 from flask import Flask, current_app, jsonify, request
+from jwt.utils import base64url_decode
 
 AUDIENCE = "authenticated"
 ASYMMETRIC_ALGORITHMS = ["ES256", "RS256", "EdDSA"]
@@ -47,11 +49,7 @@ class Verifier:
         self.jwks = jwt.PyJWKClient(jwks_url, lifespan=300, timeout=5) if jwks_url else None
 
     def verify(self, token: str) -> User:
-        try:
-            header = jwt.get_unverified_header(token)
-        except jwt.PyJWTError:
-            raise AuthError("malformed token") from None
-        alg = header.get("alg")
+        alg = token_algorithm(token)
         if alg == "HS256" and self.secret:
             key: Any = self.secret
             algorithms = ["HS256"]
@@ -74,6 +72,19 @@ class Verifier:
         except jwt.PyJWTError as exc:
             raise AuthError(f"invalid token: {exc}") from None
         return User(id=str(claims["sub"]), email=claims.get("email"), claims=claims)
+
+
+def token_algorithm(token: str) -> Any:
+    """The header's `alg`, read from the first segment only: only to pick the key, since
+    jwt.decode checks the whole token again (get_unverified_header would parse every segment,
+    a third of the verification's cost)."""
+    try:
+        header = json.loads(base64url_decode(token.split(".", 1)[0]))
+    except (ValueError, RecursionError):  # bad base64, bad JSON or UTF-8, absurd nesting
+        raise AuthError("malformed token") from None
+    if not isinstance(header, dict) or token.count(".") != 2:
+        raise AuthError("malformed token")
+    return header.get("alg")
 
 
 def bearer_token() -> str:

@@ -43,6 +43,10 @@ ENV_KEYS = {
     "EMAIL_MAX_ATTEMPTS": "EMAIL_MAX_ATTEMPTS",
     "EMAIL_RETRY_BASE_SECONDS": "EMAIL_RETRY_BASE_SECONDS",
     "EMAIL_POLL_SECONDS": "EMAIL_POLL_SECONDS",
+    # One-click unsubscribe: the web service's public /email/unsubscribe URL and the key that signs
+    # its links (the worker signs, the web service checks: both need the same secret).
+    "EMAIL_UNSUBSCRIBE_URL": "EMAIL_UNSUBSCRIBE_URL",
+    "EMAIL_UNSUBSCRIBE_SECRET": "EMAIL_UNSUBSCRIBE_SECRET",
     # Stripe billing.
     "STRIPE_SECRET_KEY": "STRIPE_SECRET_KEY",
     "STRIPE_WEBHOOK_SECRET": "STRIPE_WEBHOOK_SECRET",
@@ -53,7 +57,7 @@ ENV_KEYS = {
 # Settings whose values must never reach a log line (see logs.Redactor).
 SECRET_KEYS = (
     "DB_URL", "SUPABASE_SERVICE_ROLE_KEY", "JWT_SECRET", "JITSI_APP_SECRET", "JAAS_PRIVATE_KEY",
-    "RESEND_API_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
+    "RESEND_API_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "EMAIL_UNSUBSCRIBE_SECRET",
 )
 
 
@@ -81,11 +85,15 @@ FEATURES: dict[str, Feature] = {
         markers=("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PRO_PRICE_ID"),
     ),
     "email": Feature(
-        all_of=("RESEND_API_KEY", "EMAIL_FROM", "APP_URL"),
+        all_of=("RESEND_API_KEY", "EMAIL_FROM", "APP_URL", "EMAIL_UNSUBSCRIBE_URL", "EMAIL_UNSUBSCRIBE_SECRET"),
         markers=("RESEND_API_KEY", "EMAIL_FROM"),
     ),
+    "unsubscribe": Feature(
+        all_of=("EMAIL_UNSUBSCRIBE_SECRET",),
+        markers=("EMAIL_UNSUBSCRIBE_SECRET",),
+    ),
 }
-WEB_FEATURES = ("jitsi", "stripe")
+WEB_FEATURES = ("jitsi", "stripe", "unsubscribe")
 
 # Mode-specific companions, checked once a feature is on.
 JITSI_MODES = {

@@ -1,9 +1,9 @@
 """`POST /jitsi/token {call_id}`: a Jitsi room token for the host or guest of a call.
 
-The database decides (private.jitsi_call_access: participant, status, 15 minutes before start
-until the end) and marks the first join (private.mark_call_joined, called only while the call is
-still `scheduled`: later joins take no row lock) in the same statement; this view only
-authenticates the user, maps SQLSTATEs to HTTP statuses and signs the token.
+The database decides in one function call (private.jitsi_call_access: participant, status, 15
+minutes before start until the end), marks the first join (later joins write nothing and take no
+row lock) and returns the caller's display name; this view only authenticates the user, maps
+SQLSTATEs to HTTP statuses and signs the token.
 """
 
 from __future__ import annotations
@@ -13,14 +13,13 @@ from datetime import datetime, timezone
 
 import psycopg
 from flask import Blueprint, Flask, current_app, jsonify, request
-from psycopg.rows import dict_row
 
 from webhook_service import auth, db
 from webhook_service.jitsi_tokens import CallAccess, issuer_from_config
 
 bp = Blueprint("jitsi", __name__, url_prefix="/jitsi")
 
-# SQLSTATE raised by private.jitsi_call_access / mark_call_joined -> (HTTP status, error code).
+# SQLSTATE raised by private.jitsi_call_access -> (HTTP status, error code).
 ERRORS = {
     "42501": (403, "forbidden"),
     "PT404": (404, "not_found"),
@@ -29,14 +28,7 @@ ERRORS = {
     "22P02": (400, "invalid_request"),
 }
 
-ACCESS_SQL = """
-select a.room_name, a.role, a.scheduled_at, a.ends_at,
-       p.username, p.full_name, p.avatar_url,
-       case when c.status = 'scheduled' then private.mark_call_joined(%(call_id)s) end as joined
-from private.jitsi_call_access(%(call_id)s, %(user_id)s) as a
-cross join lateral (select v.status from public.video_calls as v where v.id = %(call_id)s) as c
-left join public.profiles as p on p.id = %(user_id)s
-"""
+ACCESS_SQL = "select * from private.jitsi_call_access(%s, %s)"
 
 
 def init_app(app: Flask) -> None:
@@ -64,9 +56,8 @@ def token():
         return error(400, "invalid_request", "call_id must be a UUID")
     try:
         # One statement on an autocommit connection: its own transaction, in one round trip.
-        with db.pool().connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(ACCESS_SQL, {"call_id": call_id, "user_id": user.id})
-            row = cur.fetchone()
+        with db.pool().connection() as conn:
+            row = conn.execute(ACCESS_SQL, (call_id, user.id)).fetchone()
     except psycopg.Error as exc:
         mapped = ERRORS.get(exc.sqlstate or "")
         if mapped is None:
@@ -74,10 +65,10 @@ def token():
         return error(*mapped, exc.diag.message_primary or "request refused")
     if row is None:  # the function returns a row or raises; be explicit anyway
         return error(404, "not_found", "call not found")
+    room_name, role, scheduled_at, ends_at, display_name, avatar_url = row
     access = CallAccess(
-        call_id=call_id, room_name=row["room_name"], role=row["role"],
-        scheduled_at=row["scheduled_at"], ends_at=row["ends_at"], user_id=user.id,
-        display_name=row["full_name"] or row["username"] or "ugig user", avatar_url=row["avatar_url"],
+        call_id=call_id, room_name=room_name, role=role, scheduled_at=scheduled_at, ends_at=ends_at,
+        user_id=user.id, display_name=display_name or "ugig user", avatar_url=avatar_url,
     )
     issued = current_app.extensions["jitsi_issuer"].issue(access, datetime.now(timezone.utc))
     return jsonify(

@@ -813,26 +813,55 @@ create trigger notify after insert or update on public.video_calls
 for each row execute function private.video_calls_notify();
 
 /** Section - Jitsi token access (called by the service) */
-create or replace function private.jitsi_call_access(p_call_id uuid, p_user_id uuid)
-returns table (room_name text, role text, scheduled_at timestamptz, ends_at timestamptz)
+-- The whole decision for one `POST /jitsi/token`, in one call: participant, not blocked, status
+-- `scheduled` or `in_progress`, from 15 minutes before the start until the end; the first join
+-- moves the call to `in_progress` (later joins write nothing and take no row lock); and the
+-- caller's display name and avatar for the token. One statement the plan cache keeps, instead
+-- of nested function calls re-planned per request.
+drop function if exists private.jitsi_call_access(uuid, uuid);
+create function private.jitsi_call_access(p_call_id uuid, p_user_id uuid)
+returns table (
+    room_name text,
+    role text,
+    scheduled_at timestamptz,
+    ends_at timestamptz,
+    display_name text,
+    avatar_url text
+)
 language plpgsql
-stable
 security definer
--- The service asks on behalf of a user it authenticated; reads any call.
+-- The service asks on behalf of a user it authenticated; reads any call and starts it.
 set search_path = ''
 as $$
 declare
-    v_call public.video_calls;
-    v_ends_at timestamptz;
+    v_call record;
 begin
     if p_user_id is null then
         raise exception using errcode = '42501', message = 'sign in to join a call';
     end if;
-    select * into v_call from public.video_calls as v where v.id = p_call_id;
-    if not found or p_user_id not in (v_call.host_id, v_call.guest_id) then
+    select
+        v.room_name,
+        v.host_id,
+        v.status,
+        v.scheduled_at,
+        v.scheduled_at + make_interval(mins => v.duration_minutes) as ends_at,
+        coalesce(p.full_name, p.username) as display_name,
+        p.avatar_url,
+        -- private.is_blocked's rule, inlined: a SQL function call is planned again on every call.
+        exists (
+            select 1
+            from public.user_blocks as b
+            where (b.blocker_id = v.host_id and b.blocked_id = v.guest_id)
+                or (b.blocker_id = v.guest_id and b.blocked_id = v.host_id)
+        ) as blocked
+    into v_call
+    from public.video_calls as v
+    left join public.profiles as p on p.id = p_user_id
+    where v.id = p_call_id and p_user_id in (v.host_id, v.guest_id);
+    if not found then
         raise exception using errcode = 'PT404', message = 'call not found';
     end if;
-    if private.is_blocked(v_call.host_id, v_call.guest_id) then
+    if v_call.blocked then
         raise exception using errcode = '42501', message = 'you cannot join this call';
     end if;
     if v_call.status not in ('scheduled', 'in_progress') then
@@ -840,18 +869,24 @@ begin
             errcode = 'PT409',
             message = pg_catalog.format('the call is %s', v_call.status);
     end if;
-    v_ends_at := v_call.scheduled_at + make_interval(mins => v_call.duration_minutes);
     if now() < v_call.scheduled_at - interval '15 minutes' then
         raise exception using errcode = 'PT409', message = 'the call opens 15 minutes before its start';
     end if;
-    if now() >= v_ends_at then
+    if now() >= v_call.ends_at then
         raise exception using errcode = 'PT409', message = 'the call has ended';
     end if;
-    return query select
-        v_call.room_name,
-        case when p_user_id = v_call.host_id then 'host' else 'guest' end,
-        v_call.scheduled_at,
-        v_ends_at;
+    if v_call.status = 'scheduled' then
+        -- Concurrent first joins: the row lock serialises them and only the first finds it scheduled.
+        update public.video_calls as v set status = 'in_progress'
+        where v.id = p_call_id and v.status = 'scheduled';
+    end if;
+    room_name := v_call.room_name;
+    role := case when p_user_id = v_call.host_id then 'host' else 'guest' end;
+    scheduled_at := v_call.scheduled_at;
+    ends_at := v_call.ends_at;
+    display_name := v_call.display_name;
+    avatar_url := v_call.avatar_url;
+    return next;
 end
 $$;
 revoke execute on function private.jitsi_call_access(uuid, uuid) from public, anon, authenticated;

@@ -11,11 +11,19 @@
  */
 
 /** Section - Claim */
-create or replace function private.claim_emails(
+-- Returns, with each row, the notification_settings column that governs its kind (null for
+-- kinds no setting turns off, like welcome): the worker offers one-click unsubscribe for those.
+-- With p_rate (sends per second for all workers together), each row also gets send_in: seconds
+-- from now until its slot in private.email_send_rate; a claim takes no more rows than fit
+-- before half the lease has passed, so a worker never holds a row past its lease waiting.
+drop function if exists private.claim_emails(integer, interval, integer, text);
+drop function if exists private.claim_emails(integer, interval, integer, text, double precision);
+create function private.claim_emails(
     p_limit integer,
     p_lease interval,
     p_max_attempts integer default 10,
-    p_worker text default null
+    p_worker text default null,
+    p_rate double precision default 0
 )
 returns table (
     id uuid,
@@ -26,7 +34,9 @@ returns table (
     attempts integer,
     email text,
     username text,
-    full_name text
+    full_name text,
+    setting text,
+    send_in double precision
 )
 language plpgsql
 security definer
@@ -35,12 +45,31 @@ set search_path = ''
 as $$
 declare
     v_token uuid := gen_random_uuid();
+    v_limit integer := p_limit;
+    v_start double precision := 0;  -- seconds from now to the first free slot
+    v_claimed integer;
 begin
     if p_limit is null or p_limit < 1 or p_limit > 1000 then
         raise exception using errcode = '22023', message = 'claim_emails: limit must be between 1 and 1000';
     end if;
     if p_lease is null or p_lease < interval '1 second' then
         raise exception using errcode = '22023', message = 'claim_emails: lease must be at least one second';
+    end if;
+    if p_rate is null or p_rate < 0 then
+        raise exception using errcode = '22023', message = 'claim_emails: rate must be 0 (off) or positive';
+    end if;
+    if p_rate > 0 then
+        -- Locks the slot row until this claim commits: rate-limited claims take turns.
+        select greatest(extract(epoch from r.next_slot - now()), 0) into v_start
+        from private.email_send_rate as r
+        for update;
+        if not found then
+            raise exception using errcode = 'P0002', message = 'claim_emails: private.email_send_rate has no row';
+        end if;
+        v_limit := least(p_limit, floor((extract(epoch from p_lease) / 2 - v_start) * p_rate))::integer;
+        if v_limit < 1 then
+            return;  -- every slot until half a lease from now is booked: nothing to claim yet
+        end if;
     end if;
 
     return query
@@ -55,13 +84,14 @@ begin
             u.deleted_at,
             u.banned_until,
             u.email::text as email,
+            private.email_setting_for(o.kind) as setting,
             coalesce((to_jsonb(s) ->> private.email_setting_for(o.kind))::boolean, true) as allowed
         from private.email_outbox as o
         left join auth.users as u on o.user_id = u.id
         left join public.notification_settings as s on o.user_id = s.user_id
         where o.status in ('pending', 'sending') and o.next_attempt_at <= now()
         order by o.next_attempt_at
-        limit p_limit
+        limit v_limit
         for update of o skip locked
     ),
 
@@ -69,6 +99,7 @@ begin
         select
             due.id,
             due.email,
+            due.setting,
             case
                 when due.attempts >= p_max_attempts
                     then pg_catalog.format('gave up after %s attempts', due.attempts)
@@ -96,17 +127,27 @@ begin
             last_error = coalesce(j.reason, o.last_error)
         from judged as j
         where o.id = j.id
-        returning o.id, o.user_id, o.kind, o.payload, o.attempts, o.status, j.email
+        returning o.id, o.user_id, o.kind, o.payload, o.attempts, o.status, j.email, j.setting
     )
 
-    select c.id, v_token, c.user_id, c.kind, c.payload, c.attempts, c.email, p.username, p.full_name
+    select
+        c.id, v_token, c.user_id, c.kind, c.payload, c.attempts, c.email, p.username, p.full_name, c.setting,
+        case when p_rate > 0 then v_start + (row_number() over (order by c.id) - 1) / p_rate end
     from claimed as c
     left join public.profiles as p on c.user_id = p.id
     where c.status = 'sending';
+
+    get diagnostics v_claimed = row_count;
+    if p_rate > 0 and v_claimed > 0 then
+        update private.email_send_rate
+        set next_slot = now() + pg_catalog.make_interval(secs => v_start + v_claimed / p_rate)
+        where singleton;
+    end if;
 end
 $$;
-revoke execute on function private.claim_emails(integer, interval, integer, text) from public, anon, authenticated;
-grant execute on function private.claim_emails(integer, interval, integer, text) to service_role;
+revoke execute on function private.claim_emails(integer, interval, integer, text, double precision)
+from public, anon, authenticated;
+grant execute on function private.claim_emails(integer, interval, integer, text, double precision) to service_role;
 
 /** Section - Completion */
 -- p_results: [{"id", "outcome": "sent"|"retry"|"failed", "provider_message_id", "error",
@@ -155,6 +196,9 @@ revoke execute on function private.complete_emails(uuid, jsonb) from public, ano
 grant execute on function private.complete_emails(uuid, jsonb) to service_role;
 
 /** Section - Welcome e-mail */
+-- Exactly one welcome per user, once their address is confirmed: when Auth confirms it later
+-- (sign-up with e-mail confirmation), or at once when the user is created confirmed (the Auth
+-- admin API with email_confirm, OAuth, auto-confirm). Its throttle key marks it as enqueued.
 create or replace function private.handle_email_confirmed()
 returns trigger
 language plpgsql
@@ -162,12 +206,13 @@ security definer
 -- Runs as Supabase Auth's role, which may not write the private outbox.
 set search_path = ''
 as $$
+declare
+    v_key text := 'welcome:' || new.id::text;
 begin
-    if not exists (
-        select 1 from private.email_outbox as o
-        where o.throttle_key = 'welcome:' || new.id::text
-    ) then
-        perform private.enqueue_email(new.id, 'welcome', '{}'::jsonb, 'welcome:' || new.id::text);
+    -- Both triggers act on the user's auth.users row, whose lock serialises them: a later
+    -- transaction sees the welcome an earlier one committed.
+    if not exists (select 1 from private.email_outbox as o where o.throttle_key = v_key) then
+        perform private.enqueue_email(new.id, 'welcome', '{}'::jsonb, v_key);
     end if;
     return new;
 end
@@ -180,3 +225,40 @@ after update of email_confirmed_at on auth.users
 for each row
 when (old.email_confirmed_at is null and new.email_confirmed_at is not null)
 execute function private.handle_email_confirmed();
+
+-- Named to fire after on_auth_user_created (triggers fire in name order), which writes the profile.
+drop trigger if exists on_auth_user_created_confirmed on auth.users;
+create trigger on_auth_user_created_confirmed
+after insert on auth.users
+for each row
+when (new.email_confirmed_at is not null)
+execute function private.handle_email_confirmed();
+
+/** Section - One-click unsubscribe */
+-- Turns off the e-mail of one kind for one user (the service verified the signed link first).
+-- Returns false when the user has no settings (deleted); 22023 for a kind no setting governs.
+create or replace function private.email_unsubscribe(p_user_id uuid, p_kind text)
+returns boolean
+language plpgsql
+security definer
+-- Writes the recipient's settings for the service, which acts without the user's session.
+set search_path = ''
+as $$
+declare
+    v_setting text := private.email_setting_for(p_kind);
+    v_found boolean;
+begin
+    if v_setting is null then
+        raise exception using
+            errcode = '22023',
+            message = pg_catalog.format('no setting turns off %s e-mails', p_kind);
+    end if;
+    -- The column name comes from email_setting_for's fixed list, never from the caller.
+    execute pg_catalog.format(
+        'update public.notification_settings set %I = false where user_id = $1 returning true', v_setting
+    ) into v_found using p_user_id;
+    return coalesce(v_found, false);
+end
+$$;
+revoke execute on function private.email_unsubscribe(uuid, text) from public, anon, authenticated;
+grant execute on function private.email_unsubscribe(uuid, text) to service_role;

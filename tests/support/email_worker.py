@@ -10,11 +10,14 @@ from webhook_service.email.worker import Settings, Worker
 
 APP_URL = "https://ugig.test"
 SENDER = "ugig <notifications@ugig.test>"
+UNSUBSCRIBE_URL = "https://api.ugig.test/email/unsubscribe"
+UNSUBSCRIBE_SECRET = "unsubscribe-secret-0123456789abcdef"
 
 
 def settings(db_url: str, **overrides: Any) -> Settings:
     """Fast, unthrottled defaults; tests override what they exercise."""
-    base = Settings(db_url=db_url, app_url=APP_URL, sender=SENDER, rate_limit=0, batch_size=50,
+    base = Settings(db_url=db_url, app_url=APP_URL, sender=SENDER, unsubscribe_url=UNSUBSCRIBE_URL,
+                    unsubscribe_secret=UNSUBSCRIBE_SECRET, rate_limit=0, batch_size=50,
                     concurrency=4, lease_seconds=30, retry_base_seconds=30, poll_seconds=0.05)
     return replace(base, **overrides)
 

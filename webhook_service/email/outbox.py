@@ -17,10 +17,13 @@ from webhook_service.email.render import Recipient
 class Claimed:
     id: str
     claim_token: str
+    user_id: str
     kind: str
     payload: dict[str, Any]
     attempts: int
     recipient: Recipient
+    setting: str | None = None  # the notification setting that turns this kind off, if any
+    send_in: float | None = None  # seconds from the claim until this row's slot (shared send rate)
 
 
 @dataclass(frozen=True)
@@ -33,22 +36,26 @@ class Result:
 
 
 def claim(conn: psycopg.Connection, *, limit: int, lease_seconds: float, max_attempts: int,
-          worker: str) -> list[Claimed]:
-    """Claim up to `limit` due rows in one committed transaction (conn is in autocommit)."""
+          worker: str, rate: float = 0.0) -> list[Claimed]:
+    """Claim up to `limit` due rows in one committed transaction (conn is in autocommit); with a
+    `rate` (sends per second, all workers together) only as many as fit in half the lease."""
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(
-            "select * from private.claim_emails(%s, %s, %s, %s)",
-            (limit, timedelta(seconds=lease_seconds), max_attempts, worker),
+            "select * from private.claim_emails(%s, %s, %s, %s, %s)",
+            (limit, timedelta(seconds=lease_seconds), max_attempts, worker, float(rate)),
         )
         rows = cur.fetchall()
     return [
         Claimed(
             id=str(r["id"]),
             claim_token=str(r["claim_token"]),
+            user_id=str(r["user_id"]),
             kind=r["kind"],
             payload=r["payload"] or {},
             attempts=r["attempts"],
             recipient=Recipient(email=r["email"], username=r["username"], full_name=r["full_name"]),
+            setting=r["setting"],
+            send_in=r["send_in"],
         )
         for r in rows
     ]

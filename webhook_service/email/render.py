@@ -102,6 +102,7 @@ class Renderer:
             undefined=jinja2.ChainableUndefined,  # optional payload fields may be absent
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # templates ship with the code: no stat() of every parent per render
         )
         self.env.filters.update(safe_url=safe_url, datetime_utc=datetime_utc, money=money)
         # Templates are parsed once per process, not once per e-mail.
@@ -117,7 +118,9 @@ class Renderer:
         value = data.get(key)
         return self.app_url + (path.format(quote(str(value), safe="")) if value else "/notifications")
 
-    def render(self, kind: str, payload: Mapping[str, Any], recipient: Recipient) -> Message:
+    def render(self, kind: str, payload: Mapping[str, Any], recipient: Recipient,
+               unsubscribe_url: str | None = None) -> Message:
+        """`unsubscribe_url`: the signed one-click link (RFC 8058) when a setting turns this kind off."""
         if kind not in self.templates:
             raise UnknownKind(f"no e-mail template for kind {kind!r}")
         html_t, text_t = self.templates[kind]
@@ -133,6 +136,7 @@ class Renderer:
             "app_url": self.app_url,
             "cta_url": self.cta_url(kind, data),
             "settings_url": settings_url,
+            "unsubscribe_url": unsubscribe_url,
         }
         subject = "".join(text_t.blocks["subject"](text_t.new_context(context)))
         return Message(
@@ -140,5 +144,12 @@ class Renderer:
             subject=" ".join(subject.split())[:200],  # one line: no header injection
             html=html_t.render(context),
             text=text_t.render(context),
-            headers={"List-Unsubscribe": f"<{settings_url}>"},
+            headers=unsubscribe_headers(settings_url, unsubscribe_url),
         )
+
+
+def unsubscribe_headers(settings_url: str, one_click_url: str | None) -> dict[str, str]:
+    """One-click (RFC 8058) where a setting turns the kind off; else the settings page."""
+    if one_click_url is None:
+        return {"List-Unsubscribe": f"<{settings_url}>"}
+    return {"List-Unsubscribe": f"<{one_click_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}

@@ -1,17 +1,22 @@
 """One message to Resend through the official SDK, and what its answer means for the row.
 
 The SDK keeps its configuration in module globals (api key, base URL, HTTP client); `configure`
-sets them once per process. Its default client opens a new connection per request; ours keeps
-one keep-alive session per thread.
+sets them once per process. Its default client goes through `requests`, which costs more CPU
+than the rest of an e-mail (rendering, claiming, recording) together; ours is one keep-alive
+`http.client` connection per sending thread.
 """
 
 from __future__ import annotations
 
+import http.client
+import json as jsonlib
+import ssl
 import threading
 from dataclasses import dataclass
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
-import requests
+import certifi
 import resend
 from resend.exceptions import ResendError
 
@@ -19,36 +24,86 @@ from webhook_service.email.render import Message
 
 TIMEOUT_SECONDS = 15
 
+# How a reused keep-alive connection that the server has closed meanwhile fails.
+STALE_CONNECTION_ERRORS = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
-class SessionClient(resend.HTTPClient):
-    """resend.HTTPClient over a per-thread requests.Session (connection reuse)."""
+
+class StaleConnection(Exception):
+    """A reused connection was found closed: send again on a new one."""
+
+
+class KeepAliveClient(resend.HTTPClient):
+    """resend.HTTPClient over one persistent HTTP(S) connection per thread, to Resend's host only.
+
+    A request that finds its reused connection closed by the server is sent once more on a new
+    connection: safe, because every send carries an Idempotency-Key.
+    """
 
     def __init__(self, timeout: float = TIMEOUT_SECONDS) -> None:
         self.timeout = timeout
         self.local = threading.local()
+        # The same trust roots as the SDK's default client (requests uses certifi's bundle).
+        self.tls = ssl.create_default_context(cafile=certifi.where())
+
+    def connection(self, url: str) -> tuple[http.client.HTTPConnection, bool]:
+        """This thread's connection to the URL's origin, and whether it has served a request."""
+        parts = urlsplit(url)
+        origin = (parts.scheme, parts.hostname, parts.port)
+        held = getattr(self.local, "held", None)
+        if held is not None and held[0] == origin:
+            return held[1], True
+        if held is not None:
+            held[1].close()
+        if parts.scheme == "https":
+            conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+                parts.hostname or "", parts.port, timeout=self.timeout, context=self.tls)
+        else:
+            conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=self.timeout)
+        self.local.held = (origin, conn)
+        return conn, False
 
     def request(self, method: str, url: str, headers: Mapping[str, str], json: Any = None,
                 files: Any = None, data: Any = None):
-        session = getattr(self.local, "session", None)
-        if session is None:
-            session = self.local.session = requests.Session()
-            # Not reading proxy settings from the environment on every request: that scan costs
-            # more CPU than the request itself. The worker talks to Resend directly.
-            session.trust_env = False
+        if files is not None or data is not None:
+            raise RuntimeError("only JSON requests are supported")  # the worker sends e-mails only
+        body = jsonlib.dumps(json).encode() if json is not None else None
+        if body is not None:
+            headers = {**headers, "Content-Type": "application/json"}
         try:
-            resp = session.request(method, url, headers=headers, json=json if data is None else None,
-                                   data=data, files=files, timeout=self.timeout)
-        except requests.RequestException as exc:
+            return self.exchange(method.upper(), url, headers, body)
+        except StaleConnection:
+            return self.exchange(method.upper(), url, headers, body)  # on a new connection: final
+
+    def exchange(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None):
+        parts = urlsplit(url)
+        conn, reused = self.connection(url)
+        try:
+            conn.request(method, parts.path + (f"?{parts.query}" if parts.query else ""), body=body,
+                         headers=dict(headers))
+            response = conn.getresponse()
+            content = response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self.drop()
+            if reused and isinstance(exc, STALE_CONNECTION_ERRORS):
+                raise StaleConnection from exc
             # The SDK turns this into ResendError(error_type="HttpClientError").
             raise RuntimeError(f"request failed: {type(exc).__name__}") from exc
-        return resp.content, resp.status_code, resp.headers
+        if response.will_close:
+            self.drop()
+        return content, response.status, response.headers
+
+    def drop(self) -> None:
+        held = getattr(self.local, "held", None)
+        if held is not None:
+            held[1].close()
+            self.local.held = None
 
 
 def configure(api_key: str, api_url: str | None = None) -> None:
     resend.api_key = api_key
     if api_url:
         resend.api_url = api_url.rstrip("/")
-    resend.default_http_client = SessionClient()
+    resend.default_http_client = KeepAliveClient()
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from typing import Any, Mapping
 import psycopg
 
 from webhook_service import config, logs
-from webhook_service.email import outbox, resend_api
+from webhook_service.email import outbox, resend_api, unsubscribe
 from webhook_service.email.outbox import Claimed, Result
 from webhook_service.email.render import Renderer, UnknownKind
 
@@ -37,10 +37,12 @@ class Settings:
     db_url: str
     app_url: str
     sender: str
+    unsubscribe_url: str  # the web service's public /email/unsubscribe
+    unsubscribe_secret: str
     reply_to: str | None = None
     batch_size: int = 50
     concurrency: int = 4
-    rate_limit: float = 2.0  # sends per second per worker; 0 = unlimited
+    rate_limit: float = 2.0  # sends per second, all workers together (private.email_send_rate); 0 = off
     lease_seconds: float = 120.0
     max_attempts: int = 10
     retry_base_seconds: float = 30.0
@@ -56,6 +58,8 @@ class Settings:
             db_url=cfg["DB_URL"],
             app_url=cfg["APP_URL"],
             sender=cfg["EMAIL_FROM"],
+            unsubscribe_url=cfg["EMAIL_UNSUBSCRIBE_URL"],
+            unsubscribe_secret=cfg["EMAIL_UNSUBSCRIBE_SECRET"],
             reply_to=cfg.get("EMAIL_REPLY_TO") or None,
             batch_size=int(num("EMAIL_BATCH_SIZE", cls.batch_size)),
             concurrency=max(1, int(num("EMAIL_CONCURRENCY", cls.concurrency))),
@@ -65,32 +69,6 @@ class Settings:
             retry_base_seconds=num("EMAIL_RETRY_BASE_SECONDS", cls.retry_base_seconds),
             poll_seconds=num("EMAIL_POLL_SECONDS", cls.poll_seconds),
         )
-
-    @property
-    def claim_size(self) -> int:
-        """A rate-limited worker claims no more than it can send within half its lease."""
-        if self.rate_limit <= 0:
-            return self.batch_size
-        return max(1, min(self.batch_size, int(self.rate_limit * self.lease_seconds / 2)))
-
-
-class RateLimiter:
-    """Evenly spaced sends across this process's threads (Resend limits requests per second)."""
-
-    def __init__(self, per_second: float) -> None:
-        self.interval = 1.0 / per_second if per_second > 0 else 0.0
-        self.next_slot = time.monotonic()
-        self.lock = threading.Lock()
-
-    def wait(self) -> None:
-        if not self.interval:
-            return
-        with self.lock:
-            now = time.monotonic()
-            slot = max(now, self.next_slot)
-            self.next_slot = slot + self.interval
-        if slot > now:
-            time.sleep(slot - now)
 
 
 def backoff_seconds(attempt: int, base: float, cap: float) -> float:
@@ -102,7 +80,7 @@ class Worker:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.renderer = Renderer(settings.app_url)
-        self.limiter = RateLimiter(settings.rate_limit)
+        self.unsubscribe = unsubscribe.Tokens(settings.unsubscribe_secret)
         self.name = f"{socket.gethostname()}:{os.getpid()}:{logs.new_id()[:6]}"
         self.conn: psycopg.Connection | None = None
         self.pool = ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="email-send")
@@ -119,20 +97,23 @@ class Worker:
         if self.conn is not None:
             self.conn.close()
 
-    def deliver(self, row: Claimed) -> Result:
+    def deliver(self, row: Claimed, claimed_at: float) -> Result:
         try:
-            return self.attempt(row)
+            return self.attempt(row, claimed_at)
         except Exception as exc:  # one bad row must not cost the batch its recorded outcomes
             log.exception("e-mail delivery crashed", extra={"fields": {"outbox_id": row.id}})
             outcome = resend_api.Outcome("retry", error=f"unexpected {type(exc).__name__}: {exc}"[:1000])
             return self.result(row, outcome)
 
-    def attempt(self, row: Claimed) -> Result:
+    def attempt(self, row: Claimed, claimed_at: float) -> Result:
         try:
-            message = self.renderer.render(row.kind, row.payload, row.recipient)
+            one_click = (self.unsubscribe.link(self.settings.unsubscribe_url, row.user_id, row.kind)
+                         if row.setting else None)
+            message = self.renderer.render(row.kind, row.payload, row.recipient, one_click)
         except UnknownKind as exc:
             return Result(row.id, "failed", error=str(exc))
-        self.limiter.wait()
+        if row.send_in:  # the row's slot under the shared send rate, counted from the claim
+            time.sleep(max(0.0, claimed_at + row.send_in - time.monotonic()))
         return self.result(row, resend_api.send(message, self.settings.sender, row.id, self.settings.reply_to))
 
     def result(self, row: Claimed, outcome: resend_api.Outcome) -> Result:
@@ -149,13 +130,14 @@ class Worker:
     def run_once(self) -> int:
         """Claim, send and record one batch; returns how many rows were claimed."""
         s = self.settings
-        rows = outbox.claim(self.connection(), limit=s.claim_size, lease_seconds=s.lease_seconds,
-                            max_attempts=s.max_attempts, worker=self.name)
+        claimed_at = time.monotonic()
+        rows = outbox.claim(self.connection(), limit=s.batch_size, lease_seconds=s.lease_seconds,
+                            max_attempts=s.max_attempts, worker=self.name, rate=s.rate_limit)
         if not rows:
             return 0
         token = logs.request_id.set(rows[0].claim_token.replace("-", ""))
         try:
-            results = list(self.pool.map(self.deliver, rows))
+            results = list(self.pool.map(self.deliver, rows, [claimed_at] * len(rows)))
             recorded = outbox.complete(self.connection(), rows[0].claim_token, results)
             counts = {k: sum(r.outcome == k for r in results) for k in ("sent", "retry", "failed")}
             for r in results:
