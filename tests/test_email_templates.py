@@ -55,3 +55,14 @@ def test_subject_cannot_carry_header_injection():
     payload = {**PAYLOAD, "title": "Hi\r\nBcc: victim@example.test"}
     message = Renderer(APP_URL).render("review_received", payload, Recipient("ada@example.test"))
     assert message.subject == "Hi Bcc: victim@example.test"
+
+
+@pytest.mark.parametrize(("currency", "display"), [("jpy", "1900 JPY"), ("bhd", "1.900 BHD"), ("usd", "19.00 USD")])
+def test_payment_amounts_use_the_currencys_minor_unit(db, currency, display):
+    # The database formats the amount (private.stripe_money); the e-mail shows that, not cents / 100.
+    [(formatted,)] = db.execute("select private.stripe_money(1900, %s)", (currency,))
+    assert formatted == display
+    data = {**PAYLOAD["data"], "currency": currency, "amount_display": formatted}
+    for kind in ("payment_succeeded", "payment_failed"):
+        message = Renderer(APP_URL).render(kind, {**PAYLOAD, "data": data}, Recipient("ada@example.test"))
+        assert display in message.text and display in message.html
