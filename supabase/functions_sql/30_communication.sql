@@ -696,7 +696,7 @@ create trigger before_insert before insert on public.video_calls
 for each row execute function private.video_calls_before_insert();
 
 -- The call's state machine and who may drive it. The service (no user in the JWT) starts calls
--- through private.mark_call_joined().
+-- through private.jitsi_call_access() on the first join.
 create or replace function private.video_calls_before_update()
 returns trigger
 language plpgsql
@@ -896,7 +896,9 @@ create or replace function private.mark_call_joined(p_call_id uuid)
 returns void
 language plpgsql
 security definer
--- Called by the service after issuing a token: moves the call to in_progress.
+-- What the service called after issuing a token before jitsi_call_access() marked the first join
+-- itself; kept for instances of the previous release during a rolling deploy, to be dropped by a
+-- later migration.
 set search_path = ''
 as $$
 declare
