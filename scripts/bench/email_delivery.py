@@ -60,7 +60,7 @@ def drain(url: str, api_url: str) -> tuple[float, float]:
            "EMAIL_UNSUBSCRIBE_URL": "https://api.ugig.test/email/unsubscribe",
            "EMAIL_UNSUBSCRIBE_SECRET": "bench-unsubscribe-secret-0123456789",
            "EMAIL_RATE_LIMIT": "0", "EMAIL_CONCURRENCY": str(CONCURRENCY), "EMAIL_BATCH_SIZE": "100",
-           "LOG_LEVEL": "WARNING"}
+           "LOG_LEVEL": "INFO"}
     started, children = time.perf_counter(), os.times()
     procs = [subprocess.Popen([sys.executable, "-m", "webhook_service.email.worker", "--drain"], env=env,
                               stdout=subprocess.DEVNULL) for _ in range(WORKERS)]
