@@ -38,7 +38,10 @@ def main() -> int:
         "STRIPE_SECRET_KEY": "sk_test_replace_me",
         "STRIPE_WEBHOOK_SECRET": "whsec_local_replace_me",
         "STRIPE_PRO_PRICE_ID": "price_local_pro",
+        # One-click unsubscribe links (served here, signed with this local secret).
+        "EMAIL_UNSUBSCRIBE_SECRET": "local-unsubscribe-secret-not-for-production",
     }
+    env["EMAIL_UNSUBSCRIBE_URL"] = f"http://127.0.0.1:{port}/email/unsubscribe"
     os.environ.update({k: v for k, v in env.items() if k not in os.environ})
     print(
         "\nugig local stack is up\n"

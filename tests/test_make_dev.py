@@ -18,6 +18,7 @@ import psycopg
 
 from scripts import seed
 from scripts.paths import PROJECT_ROOT
+from webhook_service import config
 
 STARTUP_SECONDS = 240
 
@@ -39,7 +40,8 @@ def _ready(port: int) -> dict | None:
 def test_make_dev_serves_a_seeded_stack(tmp_path: Path):
     port = _free_port()
     log = tmp_path / "dev.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SUPABASE_", "STRIPE_", "JITSI_"))}
+    # Only what make dev sets itself: no service setting leaks in from the test process.
+    env = {k: v for k, v in os.environ.items() if k not in config.ENV_KEYS}
     with open(log, "w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "scripts.dev"], cwd=PROJECT_ROOT,
                                 env={**env, "PORT": str(port)}, stdout=out, stderr=subprocess.STDOUT)
