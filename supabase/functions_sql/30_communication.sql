@@ -42,36 +42,42 @@ grant execute on function private.my_conversation_ids() to authenticated, servic
 
 create or replace function private.is_participant(p_conversation_id uuid, p_user_id uuid default null)
 returns boolean
-language sql
+language plpgsql
 stable
 security definer
 -- Membership of any user is checked, also where the caller cannot see the row (storage, Realtime).
 set search_path = ''
 as $$
-    select exists (
+begin
+    -- plpgsql for its session-long plan (see private.has_pro).
+    return exists (
         select 1
         from public.conversation_participants as p
         where p.conversation_id = p_conversation_id
             and p.user_id = coalesce(p_user_id, (select auth.uid()))
-    )
+    );
+end
 $$;
 revoke execute on function private.is_participant(uuid, uuid) from public, anon, authenticated;
 grant execute on function private.is_participant(uuid, uuid) to authenticated, service_role;
 
 create or replace function private.is_blocked(p_a uuid, p_b uuid)
 returns boolean
-language sql
+language plpgsql
 stable
 security definer
 -- Blocks are private to the blocker, but they bind the blocked user too.
 set search_path = ''
 as $$
-    select exists (
+begin
+    -- plpgsql for its session-long plan (see private.has_pro): the Jitsi token path calls it per request.
+    return exists (
         select 1
         from public.user_blocks as b
         where (b.blocker_id = p_a and b.blocked_id = p_b)
             or (b.blocker_id = p_b and b.blocked_id = p_a)
-    )
+    );
+end
 $$;
 revoke execute on function private.is_blocked(uuid, uuid) from public, anon, authenticated;
 grant execute on function private.is_blocked(uuid, uuid) to service_role;
@@ -434,19 +440,23 @@ security definer
 -- Checks blocks (private to the blocker) and counts the sender's rate limit.
 set search_path = ''
 as $$
+declare
+    v_member boolean;
 begin
     if new.sender_id is null then
         raise exception using errcode = '42501', message = 'sign in to send messages';
     end if;
-    if not private.is_participant(new.conversation_id, new.sender_id) then
+    -- One read of the participants: is the sender one, and who is the other. The other reads the
+    -- message through recipient_id (the read policy compares the row's own columns).
+    select
+        coalesce(bool_or(p.user_id = new.sender_id), false),
+        (array_agg(p.user_id) filter (where p.user_id <> new.sender_id))[1]
+    into v_member, new.recipient_id
+    from public.conversation_participants as p
+    where p.conversation_id = new.conversation_id;
+    if not v_member then
         raise exception using errcode = '42501', message = 'only participants send messages in a conversation';
     end if;
-    -- The other participant reads the message through this copy (policy on the row's own columns).
-    new.recipient_id := (
-        select p.user_id
-        from public.conversation_participants as p
-        where p.conversation_id = new.conversation_id and p.user_id <> new.sender_id
-    );
     if new.recipient_id is not null and private.is_blocked(new.recipient_id, new.sender_id) then
         raise exception using errcode = '42501', message = 'you cannot message this user';
     end if;
@@ -847,13 +857,7 @@ begin
         v.scheduled_at + make_interval(mins => v.duration_minutes) as ends_at,
         coalesce(p.full_name, p.username) as display_name,
         p.avatar_url,
-        -- private.is_blocked's rule, inlined: a SQL function call is planned again on every call.
-        exists (
-            select 1
-            from public.user_blocks as b
-            where (b.blocker_id = v.host_id and b.blocked_id = v.guest_id)
-                or (b.blocker_id = v.guest_id and b.blocked_id = v.host_id)
-        ) as blocked
+        private.is_blocked(v.host_id, v.guest_id) as blocked
     into v_call
     from public.video_calls as v
     left join public.profiles as p on p.id = p_user_id
