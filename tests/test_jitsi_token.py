@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
@@ -13,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from scripts.keys import LOCAL_JWT_SECRET, api_key
 from tests.support.comms import schedule_call, start_conversation
+from tests.support.database import database_down
 from tests.support.fake_jwks import fake_jwks, new_key
 from tests.support.postgrest import user_claims
 from webhook_service import create_app
@@ -214,6 +216,19 @@ def test_malformed_request_is_a_400(db, people, body):
     assert (response.status_code, response.json["error"]) == (400, "invalid_request")
 
 
+@pytest.mark.parametrize(("body", "content_type"), [
+    (b"call_id=1", "application/x-www-form-urlencoded"),
+    (b"{not json", "application/json"),
+    (b'["00000000-0000-0000-0000-000000000001"]', "application/json"),
+    (b"", "application/json"),
+])
+def test_a_body_that_is_not_a_json_object_is_a_400(db, people, call_id, body, content_type):
+    client = self_hosted_app(db).test_client()
+    response = client.post("/jitsi/token", data=body, content_type=content_type, headers=bearer(people["ada"]))
+    assert (response.status_code, response.json["error"]) == (400, "invalid_request")
+    assert call_row(db, call_id)[0] == "scheduled"
+
+
 def now():
     return int(time.time())
 
@@ -246,3 +261,48 @@ def test_jwks_signed_supabase_token_is_accepted_and_unknown_key_refused(db, peop
         rogue = state.sign(user_claims(ada.id, ada.email), key=new_key("ES256"))
         response = client.post("/jitsi/token", json={"call_id": call_id}, headers={"Authorization": f"Bearer {rogue}"})
         assert response.status_code == 401
+
+
+# --- the endpoint (plain WSGI in front of Flask) ----------------------------------------------
+
+def test_token_endpoint_refuses_other_methods(db, people, call_id):
+    response = self_hosted_app(db).test_client().get("/jitsi/token", headers=bearer(people["ada"]))
+    assert response.status_code == 405 and response.headers["Allow"] == "POST"
+    assert response.json["error"] == "method_not_allowed"
+    assert call_row(db, call_id)[0] == "scheduled"
+
+
+def test_token_answers_carry_the_request_id(db, people, call_id):
+    client = self_hosted_app(db).test_client()
+    headers = {**bearer(people["ada"]), "X-Request-Id": "req-jitsi-1"}
+    response = client.post("/jitsi/token", json={"call_id": call_id}, headers=headers)
+    assert response.status_code == 200 and response.headers["X-Request-Id"] == "req-jitsi-1"
+    assert response.headers["Content-Type"] == "application/json"
+    refused = client.post("/jitsi/token", json={"call_id": call_id}, headers={"X-Request-Id": "req-jitsi-2"})
+    assert refused.status_code == 401 and refused.headers["X-Request-Id"] == "req-jitsi-2"
+    assert refused.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
+
+
+def test_database_down_answers_503_then_the_retry_succeeds(db, people, call_id):
+    client = self_hosted_app(db).test_client()
+    assert post_token(client.application, people["bob"], call_id).status_code == 200  # a pooled connection
+    with database_down(db):
+        response = client.post("/jitsi/token", json={"call_id": call_id}, headers=bearer(people["ada"]))
+        assert (response.status_code, response.json["error"]) == (503, "unavailable")
+    response = client.post("/jitsi/token", json={"call_id": call_id}, headers=bearer(people["ada"]))
+    assert response.status_code == 200, response.json
+
+
+def test_an_unexpected_database_error_is_a_json_500_logged_with_its_request_id(db, people, call_id, capsys):
+    app = self_hosted_app(db)  # created here, so its log handler writes to the captured stdout
+    db.execute("alter function private.jitsi_call_access(uuid, uuid) rename to jitsi_call_access_gone")
+    response = app.test_client().post("/jitsi/token", json={"call_id": call_id},
+                                      headers={**bearer(people["ada"]), "X-Request-Id": "req-jitsi-500"})
+    assert (response.status_code, response.json["error"]) == (500, "internal_error")
+    assert response.json["message"] == "the token was not issued; retry shortly"
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    failure = next(line for line in lines if line["msg"] == "request failed")
+    assert failure["request_id"] == "req-jitsi-500" and failure["path"] == "/jitsi/token"
+    assert "UndefinedFunction" in failure["exc"]
+    assert [(line["status"], line["request_id"]) for line in lines if line["msg"] == "request"] == [
+        (500, "req-jitsi-500")]

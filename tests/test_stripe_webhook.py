@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import threading
 import time
-from contextlib import contextmanager
 
 import psycopg
 import pytest
-from psycopg.conninfo import make_conninfo
 
 from tests.support import stripe_events as se
 from tests.support.billing import billing_app
+from tests.support.database import database_down
 from tests.support.fake_stripe import new_id
 from tests.support.marketplace import create_gig
 
@@ -307,20 +306,6 @@ def test_payment_amounts_are_read_in_the_currencys_minor_unit(client, db, custom
 
 
 # --- failures -------------------------------------------------------------------------------
-
-@contextmanager
-def database_down(db):
-    """The service's database goes away (no new connections, existing ones cut), then returns."""
-    dbname = db.execute("select current_database()")[0][0]
-    with psycopg.connect(make_conninfo(db.url, dbname="postgres"), autocommit=True) as server:
-        server.execute(f'alter database "{dbname}" with allow_connections false')
-        server.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = %s"
-                       " and pid <> %s", (dbname, db.admin.info.backend_pid))
-        try:
-            yield
-        finally:
-            server.execute(f'alter database "{dbname}" with allow_connections true')
-
 
 def test_database_down_answers_503_then_the_retry_succeeds(client, db, customer):
     user, cus = customer

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from webhook_service import auth, billing, config, db, health, jitsi, logs
+from webhook_service import auth, billing, config, db, health, jitsi, logs, plain
 from webhook_service.email import unsubscribe
 
 
@@ -32,11 +32,13 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     auth.init_app(app)
     app.register_blueprint(health.bp)
+    endpoints = plain.PlainEndpoints(app, app.wsgi_app)
     if "stripe" in features:
         app.register_blueprint(billing.bp)
-        app.wsgi_app = billing.WebhookEndpoint(app, app.wsgi_app)  # type: ignore[method-assign]
+        billing.install_webhook(app, endpoints)
     if "jitsi" in features:
-        jitsi.init_app(app)
+        jitsi.install(app, endpoints)
     if "unsubscribe" in features:
         unsubscribe.init_app(app)
+    app.wsgi_app = endpoints  # type: ignore[method-assign]
     return app

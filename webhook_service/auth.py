@@ -5,8 +5,8 @@ Two key sources, as Supabase offers them: the project's shared HS256 secret
 (`SUPABASE_JWKS_URL`, ES256/RS256 with a `kid`). A token must be a signed-in user's access
 token: unexpired, audience `authenticated`, with a subject.
 
-Views use `current_user()`; a failure raises `AuthError`, which the blueprint's error handler
-(registered by `init_app`) turns into a JSON 401.
+Flask views use `current_user()`; a failure raises `AuthError`, which the app's error handler
+(registered by `init_app`) turns into a JSON 401; plain WSGI endpoints answer `unauthorized()`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from jwt.utils import base64url_decode
 AUDIENCE = "authenticated"
 ASYMMETRIC_ALGORITHMS = ["ES256", "RS256", "EdDSA"]
 LEEWAY_SECONDS = 10  # clock skew between Supabase Auth and this service
+UNAUTHORIZED_HEADERS = (("WWW-Authenticate", 'Bearer error="invalid_token"'),)
 
 
 class AuthError(Exception):
@@ -87,19 +88,29 @@ def token_algorithm(token: str) -> Any:
     return header.get("alg")
 
 
-def bearer_token() -> str:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+def bearer_token(authorization: str) -> str:
+    """The token of an `Authorization: Bearer …` header, or AuthError."""
+    scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthError("missing bearer token")
     return token.strip()
 
 
+def verifier(app: Flask) -> Verifier:
+    found: Verifier | None = app.extensions.get("auth_verifier")
+    if found is None:
+        raise RuntimeError("set SUPABASE_JWT_SECRET or SUPABASE_JWKS_URL to verify user tokens")
+    return found
+
+
 def current_user() -> User:
     """The signed-in user of this request, or AuthError."""
-    verifier: Verifier | None = current_app.extensions.get("auth_verifier")
-    if verifier is None:
-        raise RuntimeError("set SUPABASE_JWT_SECRET or SUPABASE_JWKS_URL to verify user tokens")
-    return verifier.verify(bearer_token())
+    return verifier(current_app).verify(bearer_token(request.headers.get("Authorization", "")))
+
+
+def unauthorized(exc: AuthError) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """The 401's JSON body and headers, the same from Flask views and plain endpoints."""
+    return {"error": "unauthorized", "message": str(exc)}, UNAUTHORIZED_HEADERS
 
 
 def init_app(app: Flask) -> None:
@@ -109,6 +120,5 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(AuthError)
     def _unauthorized(exc: AuthError):
-        response = jsonify(error="unauthorized", message=str(exc))
-        response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
-        return response, 401
+        body, headers = unauthorized(exc)
+        return jsonify(body), 401, list(headers)

@@ -1,23 +1,28 @@
 """`POST /jitsi/token {call_id}`: a Jitsi room token for the host or guest of a call.
 
-The database decides in one function call (private.jitsi_call_access: participant, status, 15
-minutes before start until the end), marks the first join (later joins write nothing and take no
-row lock) and returns the caller's display name; this view only authenticates the user, maps
-SQLSTATEs to HTTP statuses and signs the token.
+Served as a plain WSGI endpoint (webhook_service/plain.py): every participant asks for a token
+as a call starts, and Flask's request machinery cost as much as verifying, deciding and signing
+together. The database decides in one function call (private.jitsi_call_access: participant,
+status, 15 minutes before start until the end), marks the first join (later joins write nothing
+and take no row lock) and returns the caller's display name; this endpoint only authenticates
+the user, maps SQLSTATEs to HTTP statuses and signs the token.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime, timezone
 
 import psycopg
-from flask import Blueprint, Flask, current_app, jsonify, request
+from flask import Flask
 
-from webhook_service import auth, db
+from webhook_service import auth, db, plain
 from webhook_service.jitsi_tokens import CallAccess, issuer_from_config
+from webhook_service.plain import Answer
 
-bp = Blueprint("jitsi", __name__, url_prefix="/jitsi")
+PATH = "/jitsi/token"
+FAILURE = "the token was not issued; retry shortly"
 
 # SQLSTATE raised by private.jitsi_call_access -> (HTTP status, error code).
 ERRORS = {
@@ -31,49 +36,56 @@ ERRORS = {
 ACCESS_SQL = "select * from private.jitsi_call_access(%s, %s)"
 
 
-def init_app(app: Flask) -> None:
-    app.extensions["jitsi_issuer"] = issuer_from_config(app.config)
-    app.register_blueprint(bp)
+class TokenEndpoint:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.verifier = auth.verifier(app)
+        self.issuer = issuer_from_config(app.config)
+
+    def __call__(self, wsgi_env: dict) -> Answer:
+        try:
+            user = self.verifier.verify(auth.bearer_token(wsgi_env.get("HTTP_AUTHORIZATION", "")))
+        except auth.AuthError as exc:
+            body, headers = auth.unauthorized(exc)
+            return Answer(401, plain.encode(body), headers)
+        call_id = requested_call(plain.body(wsgi_env))
+        if call_id is None:
+            return plain.error(400, "invalid_request", "call_id must be a UUID")
+        try:
+            # One statement on an autocommit connection: its own transaction, in one round trip.
+            with db.pool(self.app).connection() as conn:
+                row = conn.execute(ACCESS_SQL, (call_id, user.id)).fetchone()
+        except psycopg.OperationalError:  # connection lost, server down, pool exhausted
+            return plain.error(503, "unavailable", "the database is unavailable; retry shortly")
+        except psycopg.Error as exc:
+            mapped = ERRORS.get(exc.sqlstate or "")
+            if mapped is None:
+                raise
+            return plain.error(*mapped, exc.diag.message_primary or "request refused")
+        if row is None:  # the function returns a row or raises; be explicit anyway
+            return plain.error(404, "not_found", "call not found")
+        room_name, role, scheduled_at, ends_at, display_name, avatar_url = row
+        access = CallAccess(
+            call_id=call_id, room_name=room_name, role=role, scheduled_at=scheduled_at, ends_at=ends_at,
+            user_id=user.id, display_name=display_name or "ugig user", avatar_url=avatar_url,
+        )
+        issued = self.issuer.issue(access, datetime.now(timezone.utc))
+        return Answer(200, plain.encode({
+            "domain": issued.domain,
+            "room_name": issued.room_name,
+            "jwt": issued.jwt,
+            "expires_at": issued.expires_at.isoformat().replace("+00:00", "Z"),
+        }))
 
 
-def error(status: int, code: str, message: str):
-    return jsonify(error=code, message=message), status
-
-
-@bp.errorhandler(psycopg.OperationalError)
-def _database_unavailable(_exc: psycopg.OperationalError):
-    return error(503, "unavailable", "the database is unavailable; retry shortly")
-
-
-@bp.post("/token")
-def token():
-    user = auth.current_user()
-    body = request.get_json(silent=True)
-    call_id = body.get("call_id") if isinstance(body, dict) else None
+def requested_call(body: bytes) -> str | None:
+    """The body's `call_id` in canonical form, or None when the body is not {"call_id": <uuid>}."""
     try:
-        call_id = str(uuid.UUID(str(call_id)))
-    except ValueError:
-        return error(400, "invalid_request", "call_id must be a UUID")
-    try:
-        # One statement on an autocommit connection: its own transaction, in one round trip.
-        with db.pool().connection() as conn:
-            row = conn.execute(ACCESS_SQL, (call_id, user.id)).fetchone()
-    except psycopg.Error as exc:
-        mapped = ERRORS.get(exc.sqlstate or "")
-        if mapped is None:
-            raise
-        return error(*mapped, exc.diag.message_primary or "request refused")
-    if row is None:  # the function returns a row or raises; be explicit anyway
-        return error(404, "not_found", "call not found")
-    room_name, role, scheduled_at, ends_at, display_name, avatar_url = row
-    access = CallAccess(
-        call_id=call_id, room_name=room_name, role=role, scheduled_at=scheduled_at, ends_at=ends_at,
-        user_id=user.id, display_name=display_name or "ugig user", avatar_url=avatar_url,
-    )
-    issued = current_app.extensions["jitsi_issuer"].issue(access, datetime.now(timezone.utc))
-    return jsonify(
-        domain=issued.domain,
-        room_name=issued.room_name,
-        jwt=issued.jwt,
-        expires_at=issued.expires_at.isoformat().replace("+00:00", "Z"),
-    )
+        request = json.loads(body)
+        return str(uuid.UUID(request["call_id"]))
+    except (ValueError, TypeError, KeyError, AttributeError):  # not JSON, not an object, not a UUID
+        return None
+
+
+def install(app: Flask, endpoints: plain.PlainEndpoints) -> None:
+    endpoints.add(PATH, TokenEndpoint(app), FAILURE)

@@ -13,6 +13,9 @@ from contextlib import contextmanager
 from typing import Iterator
 from urllib.parse import urlparse
 
+import psycopg
+from psycopg.conninfo import make_conninfo
+
 from scripts import localdb
 from scripts.scratchdb import create_database, database_url, drop_database  # noqa: F401 (re-exported)
 
@@ -58,3 +61,17 @@ def server() -> Iterator[str]:
             yield container.get_connection_url(driver=None)
     else:
         yield localdb.start()
+
+
+@contextmanager
+def database_down(db) -> Iterator[None]:
+    """The service's database goes away (no new connections, existing ones cut), then returns."""
+    dbname = db.execute("select current_database()")[0][0]
+    with psycopg.connect(make_conninfo(db.url, dbname="postgres"), autocommit=True) as server:
+        server.execute(f'alter database "{dbname}" with allow_connections false')
+        server.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = %s"
+                       " and pid <> %s", (dbname, db.admin.info.backend_pid))
+        try:
+            yield
+        finally:
+            server.execute(f'alter database "{dbname}" with allow_connections true')

@@ -1,4 +1,4 @@
-"""Stripe billing: the webhook (WSGI, in front of Flask), checkout and portal (blueprint `stripe`).
+"""Stripe billing: the webhook (a plain WSGI endpoint), checkout and portal (blueprint `stripe`).
 
 The views only verify and translate; what an event means is decided by SQL functions in
 `private` (supabase/functions_sql/40_billing.sql).
@@ -7,6 +7,6 @@ The views only verify and translate; what an event means is decided by SQL funct
 from __future__ import annotations
 
 from webhook_service.billing.views import bp
-from webhook_service.billing.webhook import WebhookEndpoint
+from webhook_service.billing.webhook import install as install_webhook
 
-__all__ = ["WebhookEndpoint", "bp"]
+__all__ = ["bp", "install_webhook"]

@@ -1,0 +1,94 @@
+"""The service's hottest endpoints, served as plain WSGI in front of Flask.
+
+`POST /stripe/webhook` (Stripe redelivers whole backlogs after an outage) and `POST /jitsi/token`
+(every participant of every call, at once when a call starts) do little work each: Flask's request
+machinery (contexts, routing, hooks, response objects) cost about as much again as that work.
+These endpoints keep the service's contract without it: a request id on every log line and in
+X-Request-Id, one `request` line per request, JSON answers, POST only, and an unexpected error
+logged with its request id and answered with a JSON 500.
+"""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+from typing import Any, Callable, Iterable, NamedTuple
+
+from flask import Flask
+
+from webhook_service import logs
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict, StartResponse], Iterable[bytes]]
+
+
+class Answer(NamedTuple):
+    status: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def encode(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def error(status: int, code: str, message: str, headers: tuple[tuple[str, str], ...] = ()) -> Answer:
+    """The service's JSON error shape, as the Flask views answer it."""
+    return Answer(status, encode({"error": code, "message": message}), headers)
+
+
+class Endpoint(NamedTuple):
+    handle: Callable[[dict], Answer]  # the WSGI environ of a POST -> its answer
+    failure: str  # the message of an unexpected error's 500
+
+
+class PlainEndpoints:
+    """WSGI middleware: answers its endpoints itself and passes every other request to Flask."""
+
+    def __init__(self, app: Flask, wsgi_app: WsgiApp) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.endpoints: dict[str, Endpoint] = {}
+
+    def add(self, path: str, handle: Callable[[dict], Answer], failure: str) -> None:
+        self.endpoints[path] = Endpoint(handle, failure)
+
+    def __call__(self, wsgi_env: dict, start_response: StartResponse) -> Iterable[bytes]:
+        path = wsgi_env.get("PATH_INFO", "")
+        endpoint = self.endpoints.get(path)
+        if endpoint is None:
+            return self.wsgi_app(wsgi_env, start_response)
+        state = logs.begin_request(wsgi_env.get("HTTP_X_REQUEST_ID", ""))
+        try:
+            method = wsgi_env.get("REQUEST_METHOD", "")
+            if method != "POST":
+                answer = error(405, "method_not_allowed", "use POST", (("Allow", "POST"),))
+            else:
+                answer = self._answer(endpoint, path, wsgi_env)
+            headers = [("Content-Type", "application/json"), ("X-Request-Id", state[0]), *answer.headers,
+                       ("Content-Length", str(len(answer.body)))]
+            logs.log_request(self.app.logger, state, method, path, answer.status)
+            start_response(f"{answer.status} {HTTPStatus(answer.status).phrase}", headers)
+            return [answer.body]
+        finally:
+            logs.end_request(state)
+
+    def _answer(self, endpoint: Endpoint, path: str, wsgi_env: dict) -> Answer:
+        try:
+            return endpoint.handle(wsgi_env)
+        except Exception:  # as Flask's handler would: logged with the request id, a JSON 500
+            self.app.logger.exception("request failed", extra={"fields": {"path": path}})
+            return error(500, "internal_error", endpoint.failure)
+
+
+def body(wsgi_env: dict) -> bytes:
+    """The request body: Content-Length bytes, or everything when the server ended the stream
+    (chunked uploads); nothing otherwise (as Werkzeug reads it)."""
+    stream = wsgi_env["wsgi.input"]
+    try:
+        length = int(wsgi_env.get("CONTENT_LENGTH") or -1)
+    except ValueError:
+        length = -1
+    if length >= 0:
+        return stream.read(length)
+    return stream.read() if wsgi_env.get("wsgi.input_terminated") else b""
