@@ -8,6 +8,10 @@ the user's Supabase JWT (HS256), runs the one SQL statement that decides access 
 first join, and signs the room token. Every answer must be a 200 carrying a token. Signing alone:
 the token builder of each mode, one process per core. Bounded: DURATION seconds per run.
 Target: at least 2,000 tokens/s.
+
+JaaS is measured with two key sizes: 2048 bits, and 4096 bits, the size 8x8 documents for JaaS
+API keys (an RSA-4096 signature costs about six times an RSA-2048 one). When Postgres runs on this
+machine, its CPU per token is reported too: the two together bound what two cores can issue.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from scripts import auth_users, localdb, migrate, pgrest, scratchdb
-from scripts.bench import _report
+from scripts.bench import _report, _server_cpu
 from webhook_service.jitsi_tokens import CallAccess, Jaas, SelfHosted
 
 CALLS = 200
@@ -41,8 +45,8 @@ JWT_SECRET = "bench-supabase-jwt-secret-0123456789abcdef"
 APP_SECRET = "bench-jitsi-app-secret-0123456789abcdef"
 
 
-def jaas_pem() -> str:
-    key = rsa.generate_private_key(65537, 2048)
+def jaas_pem(bits: int) -> str:
+    key = rsa.generate_private_key(65537, bits)
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                              serialization.NoEncryption()).decode()
 
@@ -51,8 +55,9 @@ def modes() -> dict[str, dict[str, str]]:
     return {
         "self-hosted (HS256)": {"JITSI_DOMAIN": "meet.ugig.test", "JITSI_APP_ID": "ugig",
                                 "JITSI_APP_SECRET": APP_SECRET},
-        "8x8 JaaS (RS256)": {"JITSI_DOMAIN": "8x8.vc", "JAAS_APP_ID": "vpaas-magic-cookie-bench",
-                             "JAAS_KEY_ID": "bench", "JAAS_PRIVATE_KEY": jaas_pem()},
+        **{f"8x8 JaaS (RS256, {bits}-bit key)": {
+            "JITSI_DOMAIN": "8x8.vc", "JAAS_APP_ID": "vpaas-magic-cookie-bench", "JAAS_KEY_ID": "bench",
+            "JAAS_PRIVATE_KEY": jaas_pem(bits)} for bits in (2048, 4096)},
     }
 
 
@@ -148,8 +153,10 @@ def started_calls(url: str) -> int:
         return conn.execute("select count(*) from public.video_calls where status = 'in_progress'").fetchone()[0]
 
 
-def end_to_end(url: str, settings: dict[str, str], pairs: list[tuple[str, str]]) -> tuple[float, int, float]:
-    """Tokens per second, errors, and the clients' CPU microseconds per token."""
+def end_to_end(url: str, settings: dict[str, str], pairs: list[tuple[str, str]],
+               postmaster: int | None) -> tuple[float, int, float, float | None]:
+    """Tokens per second, errors, the clients' CPU microseconds per token and the Postgres
+    server's (None when it runs elsewhere)."""
     ctx = multiprocessing.get_context("spawn")
     start, results = ctx.Event(), ctx.Queue()
     procs = [ctx.Process(target=client_process, args=(url, settings, pairs[p::PROCESSES], start, results))
@@ -157,12 +164,14 @@ def end_to_end(url: str, settings: dict[str, str], pairs: list[tuple[str, str]])
     for proc in procs:
         proc.start()
     time.sleep(3)  # let every process import and build its app before the clock starts
+    server_cpu = _server_cpu.cpu_seconds(postmaster) if postmaster else 0.0
     start.set()
     done = [results.get(timeout=DURATION + 60) for _ in procs]
     for proc in procs:
-        proc.join(30)
-    tokens = sum(ok for ok, _, _ in done)
-    return tokens / DURATION, sum(err for _, err, _ in done), 1e6 * sum(cpu for _, _, cpu in done) / max(tokens, 1)
+        proc.join(30)  # the pools close: their backends end and are counted below
+    tokens = max(sum(ok for ok, _, _ in done), 1)
+    server = 1e6 * (_server_cpu.cpu_seconds(postmaster) - server_cpu) / tokens if postmaster else None
+    return tokens / DURATION, sum(err for _, err, _ in done), 1e6 * sum(cpu for _, _, cpu in done) / tokens, server
 
 
 def sign_for(settings: dict[str, str], seconds: float = 2.0) -> tuple[int, float]:
@@ -194,35 +203,46 @@ def signing_only(settings: dict[str, str]) -> tuple[float, float]:
 def run(db_url: str | None) -> None:
     load_before = os.getloadavg()[0]
     server = db_url or localdb.start()
+    cores = os.cpu_count() or 1
     rows = []
     with scratchdb.scratch_database(server, "ugig_bench_jitsi") as url:
         pairs = prepare(url)
+        postmaster = _server_cpu.postmaster_pid(url)
         for name, settings in modes().items():
             reset_calls(url)
-            rate, errors, cpu = end_to_end(url, settings, pairs)
+            rate, errors, cpu, server_cpu = end_to_end(url, settings, pairs, postmaster)
             started = started_calls(url)
             signing, signing_cpu = signing_only(settings)
             e2e = "ok" if rate >= TARGET_PER_SECOND and errors == 0 and started == CALLS else "MISSED"
             alone = "ok" if signing >= TARGET_PER_SECOND else "MISSED"
+            # What the cores could issue if they did nothing else: the bound the rate runs into.
+            ceiling = f"{cores * 1e6 / (cpu + server_cpu):,.0f}" if server_cpu is not None else "n/a"
+            server_text = f"{server_cpu:,.0f}" if server_cpu is not None else "n/a (remote)"
             print(f"{name}: {rate:,.0f} tokens/s end to end ({errors} errors, {started}/{CALLS} calls started; "
-                  f"target: {e2e}), {cpu:,.0f} µs client CPU per token; signing alone {signing:,.0f}/s "
-                  f"({signing_cpu:,.0f} µs CPU per token; target: {alone})")
+                  f"target: {e2e}), CPU per token {cpu:,.0f} µs client + {server_text} µs Postgres "
+                  f"(ceiling {ceiling}/s); signing alone {signing:,.0f}/s ({signing_cpu:,.0f} µs CPU per token; "
+                  f"target: {alone})")
             rows.append([name, f"{rate:,.0f} ({e2e})", str(errors), f"{started}/{CALLS}", f"{cpu:,.0f}",
-                         f"{signing:,.0f} ({alone})", f"{signing_cpu:,.0f}"])
+                         server_text, ceiling, f"{signing:,.0f} ({alone})", f"{signing_cpu:,.0f}"])
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     table = _report.markdown_table(
         ["mode", f"POST /jitsi/token end to end, tokens/s (≥ {TARGET_PER_SECOND})", "errors",
-         "calls started by their first join", "client CPU per token, µs",
+         "calls started by their first join", "client CPU per token, µs", "Postgres CPU per token, µs",
+         f"ceiling of {cores} cores, tokens/s",
          f"signing alone, {PROCESSES} processes, tokens/s (≥ {TARGET_PER_SECOND})", "signing CPU per token, µs"],
         rows)
     _report.replace_section(
         "jitsi",
         "## Jitsi room tokens\n\n"
-        f"End to end: {PROCESSES} processes × {THREADS} threads through the Flask app (WSGI in process, "
-        "a fresh environ per request as a WSGI server builds it; JWT verification, the access statement "
+        f"End to end: {PROCESSES} processes × {THREADS} threads through the service's WSGI app in process "
+        "(a fresh environ per request as a WSGI server builds it; JWT verification, the access statement "
         f"with first-join marking, signing; every answer a 200 with a token) over {CALLS} calls between "
         f"{2 * CALLS} users, {DURATION:.0f} s per mode, each mode starting with every call `scheduled`. "
-        "Client CPU per token is the client processes' CPU time (Flask, JWT, psycopg, signing; not "
-        f"Postgres) over the tokens issued; LOG_LEVEL=INFO (one JSON request line each, to /dev/null).\n\n{table}\n\nMeasured {stamp} on the development machine "
-        f"({os.cpu_count()} cores shared with other work: load average {load_before:.1f} before, "
+        "Client CPU per token is the client processes' CPU time (JWT, psycopg, signing, logging) over "
+        "the tokens issued; Postgres CPU per token is the whole local server's (backends and background "
+        "processes); the ceiling is what the cores could issue doing nothing else, cores ÷ (client + "
+        "Postgres CPU per token). LOG_LEVEL=INFO (one JSON request line each, to /dev/null). JaaS runs "
+        "with a 2048-bit key and with a 4096-bit key, the size 8x8 documents for JaaS API keys."
+        f"\n\n{table}\n\nMeasured {stamp} on the development machine "
+        f"({cores} cores shared with other work: load average {load_before:.1f} before, "
         f"{os.getloadavg()[0]:.1f} after; Postgres on the same host).")
