@@ -1,6 +1,8 @@
 """Configuration is validated at start: every missing variable is named, per feature."""
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from webhook_service import create_app
 from webhook_service.config import ConfigError
@@ -39,6 +41,32 @@ def test_jaas_key_needs_app_id_and_key_id(monkeypatch):
     env = {**DB, "NEXT_PUBLIC_JITSI_DOMAIN": "8x8.vc", "SUPABASE_JWT_SECRET": "x" * 32, "JAAS_PRIVATE_KEY": "k"}
     with pytest.raises(ConfigError, match="JAAS_APP_ID, JAAS_KEY_ID"):
         start_from_env(monkeypatch, env)
+
+
+def pem(key, password: bytes | None = None) -> str:
+    encryption = serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption).decode()
+
+
+def jaas_env(key: str) -> dict[str, str]:
+    return {**DB, "NEXT_PUBLIC_JITSI_DOMAIN": "8x8.vc", "SUPABASE_JWT_SECRET": "x" * 32, "JAAS_APP_ID": "vpaas-magic-cookie-x",
+            "JAAS_KEY_ID": "k1", "JAAS_PRIVATE_KEY": key, "UGIG_FEATURES": "jitsi"}
+
+
+@pytest.mark.parametrize(("key", "refusal"), [
+    ("not a key", "JAAS_PRIVATE_KEY is not an unencrypted PEM private key"),
+    (pem(rsa.generate_private_key(65537, 2048), b"passphrase"), "JAAS_PRIVATE_KEY is not an unencrypted PEM"),
+    (pem(ec.generate_private_key(ec.SECP256R1())), "JAAS_PRIVATE_KEY must be an RSA key"),
+    (pem(rsa.generate_private_key(65537, 1024)), "JAAS_PRIVATE_KEY is a 1024-bit RSA key; use at least 2048"),
+])
+def test_a_jaas_key_that_cannot_sign_rs256_safely_stops_the_start(monkeypatch, key, refusal):
+    with pytest.raises(ConfigError, match=refusal):
+        start_from_env(monkeypatch, jaas_env(key))
+
+
+def test_a_jaas_key_on_one_line_with_escaped_newlines_is_accepted(monkeypatch):
+    one_line = pem(rsa.generate_private_key(65537, 2048)).replace("\n", "\\n")
+    assert "\n" not in one_line and "jitsi" in start_from_env(monkeypatch, jaas_env(one_line)).config["FEATURES"]
 
 
 def test_features_can_be_narrowed_by_environment(monkeypatch):

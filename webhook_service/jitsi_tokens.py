@@ -16,9 +16,13 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
+from webhook_service.config import ConfigError, env_name
+
 GRACE_AFTER_END = timedelta(minutes=30)
+MIN_RSA_BITS = 2048  # RFC 7518 §3.3; 8x8 documents 4096-bit keys for JaaS
 CLOCK_SKEW = timedelta(seconds=10)  # nbf a little in the past: participants' clocks differ
 
 # JaaS features a marketplace call does not use; JaaS reads the values as strings.
@@ -92,8 +96,7 @@ class Jaas:
         self.domain, self.app_id = domain, app_id
         # "<app id>/<key id>" unless the operator already gave the full kid.
         self.kid = key_id if key_id.startswith(f"{app_id}/") else f"{app_id}/{key_id}"
-        # Parsed once: PEM parsing costs more than signing.
-        self.key = load_pem_private_key(private_key_pem.replace("\\n", "\n").encode(), password=None)
+        self.key = jaas_key(private_key_pem)  # parsed once: PEM parsing costs more than signing
 
     def issue(self, access: CallAccess, now: datetime) -> RoomToken:
         expires = access.ends_at + GRACE_AFTER_END
@@ -114,6 +117,22 @@ class Jaas:
         # JaaS rooms live under the tenant: the client opens "<app id>/<room>".
         return RoomToken(self.domain, f"{self.app_id}/{access.room_name}", token,
                          datetime.fromtimestamp(claims["exp"], timezone.utc))
+
+
+def jaas_key(private_key_pem: str) -> RSAPrivateKey:
+    """The JaaS signing key, refused at start unless it is an unencrypted RSA key of at least
+    MIN_RSA_BITS (JaaS verifies RS256 only; a weaker or other key would fail or be forgeable)."""
+    name = env_name("JAAS_PRIVATE_KEY")
+    try:
+        # Railway and .env files often carry a PEM on one line with literal "\n".
+        key = load_pem_private_key(private_key_pem.replace("\\n", "\n").encode(), password=None)
+    except (ValueError, TypeError) as exc:  # not PEM, encrypted, or unsupported
+        raise ConfigError(f"{name} is not an unencrypted PEM private key ({str(exc).split('.')[0]})") from None
+    if not isinstance(key, RSAPrivateKey):
+        raise ConfigError(f"{name} must be an RSA key: JaaS verifies RS256 signatures only")
+    if key.key_size < MIN_RSA_BITS:
+        raise ConfigError(f"{name} is a {key.key_size}-bit RSA key; use at least {MIN_RSA_BITS} bits")
+    return key
 
 
 def issuer_from_config(cfg: Mapping[str, Any]) -> SelfHosted | Jaas:
