@@ -43,6 +43,14 @@ def test_jaas_key_needs_app_id_and_key_id(monkeypatch):
         start_from_env(monkeypatch, env)
 
 
+def test_a_short_jitsi_app_secret_stops_the_start(monkeypatch):
+    env = {**DB, "NEXT_PUBLIC_JITSI_DOMAIN": "meet.ugig.test", "SUPABASE_JWT_SECRET": "x" * 32,
+           "JITSI_APP_ID": "ugig", "JITSI_APP_SECRET": "s" * 31, "UGIG_FEATURES": "jitsi"}
+    with pytest.raises(ConfigError, match="JITSI_APP_SECRET must be at least 32 bytes"):
+        start_from_env(monkeypatch, env)
+    assert start_from_env(monkeypatch, {**env, "JITSI_APP_SECRET": "s" * 32})
+
+
 def pem(key, password: bytes | None = None) -> str:
     encryption = serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption).decode()

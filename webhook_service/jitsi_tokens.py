@@ -23,6 +23,7 @@ from webhook_service.config import ConfigError, env_name
 
 GRACE_AFTER_END = timedelta(minutes=30)
 MIN_RSA_BITS = 2048  # RFC 7518 §3.3; 8x8 documents 4096-bit keys for JaaS
+MIN_HMAC_BYTES = 32  # RFC 7518 §3.2: an HS256 key at least as long as SHA-256's output
 CLOCK_SKEW = timedelta(seconds=10)  # nbf a little in the past: participants' clocks differ
 
 # JaaS features a marketplace call does not use; JaaS reads the values as strings.
@@ -138,5 +139,8 @@ def jaas_key(private_key_pem: str) -> RSAPrivateKey:
 def issuer_from_config(cfg: Mapping[str, Any]) -> SelfHosted | Jaas:
     if cfg.get("JAAS_PRIVATE_KEY"):
         return Jaas(cfg["JITSI_DOMAIN"], cfg["JAAS_APP_ID"], cfg["JAAS_KEY_ID"], cfg["JAAS_PRIVATE_KEY"])
+    if len(str(cfg["JITSI_APP_SECRET"]).encode()) < MIN_HMAC_BYTES:
+        raise ConfigError(f"{env_name('JITSI_APP_SECRET')} must be at least {MIN_HMAC_BYTES} bytes (RFC 7518 §3.2: "
+                          "an HS256 key as long as the hash); prosody's JWT_APP_SECRET must match it")
     return SelfHosted(cfg["JITSI_DOMAIN"], cfg["JITSI_APP_ID"], cfg["JITSI_APP_SECRET"],
                       cfg.get("JITSI_AUDIENCE") or "jitsi")
