@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from webhook_service import auth, billing, config, db, health, jitsi, logs, plain
+from webhook_service import auth, billing, config, cors, db, health, jitsi, logs, plain
 from webhook_service.email import unsubscribe
 
 
@@ -33,12 +33,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(health.bp)
     endpoints = plain.PlainEndpoints(app, app.wsgi_app)
+    browser_paths: list[str] = []  # what the web app calls with the user's token (cors.py)
     if "stripe" in features:
         app.register_blueprint(billing.bp)
         billing.install_webhook(app, endpoints)
+        browser_paths += billing.BROWSER_PATHS
     if "jitsi" in features:
         jitsi.install(app, endpoints)
+        browser_paths.append(jitsi.PATH)
     if "unsubscribe" in features:
         unsubscribe.init_app(app)
     app.wsgi_app = endpoints  # type: ignore[method-assign]
+    cors.install(app, frozenset(browser_paths))
     return app

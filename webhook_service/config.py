@@ -20,6 +20,8 @@ ENV_KEYS = {
     "SUPABASE_JWT_SECRET": "JWT_SECRET",
     "SUPABASE_JWKS_URL": "JWKS_URL",
     "NEXT_PUBLIC_APP_URL": "APP_URL",
+    # Origins whose pages may call the user-facing endpoints (default: NEXT_PUBLIC_APP_URL's).
+    "CORS_ALLOWED_ORIGINS": "CORS_ORIGINS",
     "DB_POOL_MAX": "DB_POOL_MAX",
     "UGIG_FEATURES": "FEATURES",
     "LOG_LEVEL": "LOG_LEVEL",

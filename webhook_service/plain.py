@@ -58,27 +58,32 @@ class PlainEndpoints:
         endpoint = self.endpoints.get(path)
         if endpoint is None:
             return self.wsgi_app(wsgi_env, start_response)
-        state = logs.begin_request(wsgi_env.get("HTTP_X_REQUEST_ID", ""))
-        try:
-            method = wsgi_env.get("REQUEST_METHOD", "")
-            if method != "POST":
-                answer = error(405, "method_not_allowed", "use POST", (("Allow", "POST"),))
-            else:
-                answer = self._answer(endpoint, path, wsgi_env)
-            headers = [("Content-Type", "application/json"), ("X-Request-Id", state[0]), *answer.headers,
-                       ("Content-Length", str(len(answer.body)))]
-            logs.log_request(self.app.logger, state, method, path, answer.status)
-            start_response(f"{answer.status} {HTTPStatus(answer.status).phrase}", headers)
-            return [answer.body]
-        finally:
-            logs.end_request(state)
+        return serve(self.app, wsgi_env, start_response, lambda: self._answer(endpoint, path, wsgi_env))
 
     def _answer(self, endpoint: Endpoint, path: str, wsgi_env: dict) -> Answer:
+        if wsgi_env.get("REQUEST_METHOD") != "POST":
+            return error(405, "method_not_allowed", "use POST", (("Allow", "POST"),))
         try:
             return endpoint.handle(wsgi_env)
         except Exception:  # as Flask's handler would: logged with the request id, a JSON 500
             self.app.logger.exception("request failed", extra={"fields": {"path": path}})
             return error(500, "internal_error", endpoint.failure)
+
+
+def serve(app: Flask, wsgi_env: dict, start_response: StartResponse, answer: Callable[[], Answer]) -> Iterable[bytes]:
+    """Answer one request outside Flask, as the service answers every request: tagged with the
+    caller's X-Request-Id (or a new one), logged in one `request` line, a JSON body (none for a 204)."""
+    state = logs.begin_request(wsgi_env.get("HTTP_X_REQUEST_ID", ""))
+    try:
+        status, content, extra = answer()
+        headers = [("X-Request-Id", state[0]), *extra]
+        if status != 204:  # a 204 has no body, nor headers describing one (RFC 9110 §8.6)
+            headers += [("Content-Type", "application/json"), ("Content-Length", str(len(content)))]
+        logs.log_request(app.logger, state, wsgi_env.get("REQUEST_METHOD", ""), wsgi_env.get("PATH_INFO", ""), status)
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [content]
+    finally:
+        logs.end_request(state)
 
 
 def body(wsgi_env: dict) -> bytes:

@@ -6,7 +6,7 @@ The views only verify and translate; what an event means is decided by SQL funct
 
 from __future__ import annotations
 
-from webhook_service.billing.views import bp
+from webhook_service.billing.views import BROWSER_PATHS, bp
 from webhook_service.billing.webhook import install as install_webhook
 
-__all__ = ["bp", "install_webhook"]
+__all__ = ["BROWSER_PATHS", "bp", "install_webhook"]

@@ -13,6 +13,7 @@ from webhook_service import auth, db
 from webhook_service.billing import client, settings, store
 
 bp = Blueprint("stripe", __name__, url_prefix="/stripe")
+BROWSER_PATHS = ("/stripe/checkout", "/stripe/portal")  # called by the web app with the user's token
 
 
 class NoAccount(Exception):
