@@ -1,5 +1,5 @@
 """The web service as deployed: gunicorn.conf.py's gevent workers serving the Stripe webhook
-against the real database, with JSON log lines that all carry a request id."""
+against the real database and a CORS preflight, with JSON log lines that all carry a request id."""
 
 from __future__ import annotations
 
@@ -44,13 +44,23 @@ def test_gunicorn_applies_then_deduplicates_a_webhook_and_logs_only_json_lines_w
             response = conn.getresponse()
             answers.append((response.status, json.loads(response.read())["outcome"],
                             len(response.getheader("X-Request-Id") or "")))
+        # A CORS preflight's 204 has no body: the keep-alive connection still frames the next answer.
+        conn.request("OPTIONS", "/stripe/checkout", headers={
+            "Origin": "https://app.ugig.test", "Access-Control-Request-Method": "POST"})
+        response = conn.getresponse()
+        preflight = (response.status, response.read(), response.getheader("Access-Control-Allow-Origin"))
+        conn.request("GET", "/healthz")
+        after = conn.getresponse()
+        healthy = (after.status, json.loads(after.read()))
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
     assert answers == [(200, "applied", 32), (200, "duplicate", 32), (200, "duplicate", 32)]
+    assert preflight == (204, b"", "https://app.ugig.test")
+    assert healthy == (200, {"status": "ok"})
     assert db.execute("select plan from public.subscriptions where user_id = %s", (user.id,)) == [("pro",)]
     lines = [json.loads(line) for line in out.splitlines() if line.strip()]  # every line is JSON
     requests = [line for line in lines if line["msg"] == "request"]
-    assert [r["path"] for r in requests] == ["/healthz"] + ["/stripe/webhook"] * 3
+    assert [r["path"] for r in requests] == ["/healthz"] + ["/stripe/webhook"] * 3 + ["/stripe/checkout", "/healthz"]
     assert all(r["request_id"] for r in requests)
     assert not [line for line in lines if line["logger"] == "gunicorn.access"]  # it would have no id
