@@ -65,10 +65,13 @@ def test_a_failing_notification_never_loses_the_message(db, chat):
     assert db.execute("select count(*) from private.email_outbox") == [(0,)]
 
 
-def test_a_failing_outbox_never_loses_the_message(db, chat):
+def test_a_failing_outbox_never_loses_the_message_nor_its_notification(db, chat):
     db.execute("alter table private.email_outbox rename to email_outbox_gone")
     msg = send_message(db, chat["ada"], chat["cid"], "still delivered")
     assert db.execute("select count(*) from public.messages where id = %s", (msg["id"],)) == [(1,)]
+    # Only the e-mail is lost: the in-app notification does not depend on it.
+    [note] = notifications(db, chat["bob"], "message_received")
+    assert note["data"]["message_id"] == str(msg["id"])
 
 
 NOTIFICATION_COMMANDS = {

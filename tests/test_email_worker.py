@@ -11,6 +11,7 @@ import threading
 import time
 from urllib.parse import parse_qs, urlsplit
 
+import psycopg
 import pytest
 from markupsafe import escape
 
@@ -409,6 +410,24 @@ def test_a_user_created_already_confirmed_gets_one_welcome_email(db):
     db.execute("update auth.users set email_confirmed_at = now() where id = %s", (user.id,))
     db.execute("update auth.users set email = 'oauth.new@example.test' where id = %s", (user.id,))
     assert welcomes(db, user.id) == 1
+
+
+def test_concurrent_enqueues_with_one_throttle_key_write_one_row(db):
+    user = db.create_user("race@example.test")
+    key = f"race:{user.id}"
+    enqueue = "select private.enqueue_email(%s, 'welcome', '{}'::jsonb, %s)"
+    with psycopg.connect(db.url) as first, psycopg.connect(db.url) as second:  # each in a transaction
+        enqueued = first.execute(enqueue, (user.id, key)).fetchone()[0]
+        answers: list = []
+        racer = threading.Thread(target=lambda: answers.append(second.execute(enqueue, (user.id, key)).fetchone()[0]))
+        racer.start()
+        time.sleep(0.3)
+        assert racer.is_alive()  # waits for the first transaction, which has not committed yet
+        first.commit()
+        racer.join(10)
+        second.commit()
+    assert enqueued is not None and answers == [None]
+    assert db.execute("select count(*) from private.email_outbox where throttle_key = %s", (key,)) == [(1,)]
 
 
 def test_the_welcome_of_a_user_created_confirmed_is_sent_with_their_profile(db, resend_fake, workers):

@@ -295,12 +295,15 @@ end
 $$;
 revoke execute on function private.email_allowed(uuid, text) from public, anon, authenticated;
 
+-- With a throttle key, at most one e-mail per key: ever (p_throttle null), or per p_throttle window.
+drop function if exists private.enqueue_email(uuid, text, jsonb, text, uuid);
 create or replace function private.enqueue_email(
     p_user_id uuid,
     p_kind text,
     p_payload jsonb,
     p_throttle_key text default null,
-    p_notification_id uuid default null
+    p_notification_id uuid default null,
+    p_throttle interval default null
 )
 returns uuid
 language plpgsql
@@ -311,6 +314,18 @@ as $$
 declare
     v_id uuid;
 begin
+    if p_throttle_key is not null then
+        -- Serialise senders of the same throttled e-mail so that only one is enqueued.
+        perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(p_throttle_key, 0));
+        if exists (
+            select 1
+            from private.email_outbox as o
+            where o.throttle_key = p_throttle_key
+                and (p_throttle is null or o.created_at > now() - p_throttle)
+        ) then
+            return null;
+        end if;
+    end if;
     insert into private.email_outbox (user_id, kind, payload, throttle_key, notification_id)
     values (p_user_id, p_kind, coalesce(p_payload, '{}'), p_throttle_key, p_notification_id)
     returning id into v_id;
@@ -321,9 +336,12 @@ exception when others then
     return null;
 end
 $$;
-revoke execute on function private.enqueue_email(uuid, text, jsonb, text, uuid) from public, anon, authenticated;
-grant execute on function private.enqueue_email(uuid, text, jsonb, text, uuid) to service_role;
+revoke execute on function private.enqueue_email(uuid, text, jsonb, text, uuid, interval)
+from public, anon, authenticated;
+grant execute on function private.enqueue_email(uuid, text, jsonb, text, uuid, interval) to service_role;
 
+-- The e-mail follows the recipient's settings; with p_email_throttle_key, at most one per key and
+-- p_email_throttle window (see enqueue_email).
 create or replace function private.notify(
     p_user_id uuid,
     p_type text,
@@ -347,25 +365,15 @@ begin
     returning id into v_id;
 
     if private.email_allowed(p_user_id, p_type) then
-        if p_email_throttle_key is not null then
-            -- Serialise senders of the same throttled e-mail so only one is enqueued.
-            perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(p_email_throttle_key, 0));
-        end if;
-        if p_email_throttle_key is null or not exists (
-            select 1
-            from private.email_outbox as o
-            where o.throttle_key = p_email_throttle_key
-                and o.created_at > now() - coalesce(p_email_throttle, interval '0')
-        ) then
-            insert into private.email_outbox (user_id, kind, notification_id, payload, throttle_key)
-            values (
-                p_user_id,
-                p_type,
-                v_id,
-                jsonb_build_object('title', p_title, 'body', p_body, 'data', coalesce(p_data, '{}')),
-                p_email_throttle_key
-            );
-        end if;
+        -- enqueue_email keeps its failures to itself: a lost e-mail never loses the notification.
+        perform private.enqueue_email(
+            p_user_id,
+            p_type,
+            jsonb_build_object('title', p_title, 'body', p_body, 'data', coalesce(p_data, '{}')),
+            p_email_throttle_key,
+            v_id,
+            p_email_throttle
+        );
     end if;
     return v_id;
 exception when others then

@@ -198,7 +198,8 @@ grant execute on function private.complete_emails(uuid, jsonb) to service_role;
 /** Section - Welcome e-mail */
 -- Exactly one welcome per user, once their address is confirmed: when Auth confirms it later
 -- (sign-up with e-mail confirmation), or at once when the user is created confirmed (the Auth
--- admin API with email_confirm, OAuth, auto-confirm). Its throttle key marks it as enqueued.
+-- admin API with email_confirm, OAuth, auto-confirm). Its throttle key, with no window, makes it
+-- once per user (see enqueue_email).
 create or replace function private.handle_email_confirmed()
 returns trigger
 language plpgsql
@@ -206,14 +207,8 @@ security definer
 -- Runs as Supabase Auth's role, which may not write the private outbox.
 set search_path = ''
 as $$
-declare
-    v_key text := 'welcome:' || new.id::text;
 begin
-    -- Both triggers act on the user's auth.users row, whose lock serialises them: a later
-    -- transaction sees the welcome an earlier one committed.
-    if not exists (select 1 from private.email_outbox as o where o.throttle_key = v_key) then
-        perform private.enqueue_email(new.id, 'welcome', '{}'::jsonb, v_key);
-    end if;
+    perform private.enqueue_email(new.id, 'welcome', '{}'::jsonb, 'welcome:' || new.id::text);
     return new;
 end
 $$;
