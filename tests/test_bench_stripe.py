@@ -1,11 +1,12 @@
-"""The Stripe webhook bench's load generator: its pre-signed requests verify with the SDK, and it
-reads keep-alive responses however the bytes arrive."""
+"""The HTTP benches' load generator: the Stripe bench's pre-signed requests verify with the SDK,
+and responses on keep-alive connections are read however the bytes arrive."""
 
 from __future__ import annotations
 
 import pytest
 import stripe
 
+from scripts.bench import _http_load as http_load
 from scripts.bench import stripe_webhooks as bench
 
 RESPONSE = (b"HTTP/1.1 200 OK\r\nServer: gunicorn\r\nContent-Type: application/json\r\ncontent-length: 39\r\n\r\n"
@@ -25,6 +26,13 @@ def test_pre_signed_requests_are_whole_http_requests_that_verify():
 
 @pytest.mark.parametrize("cut", [0, 10, len(RESPONSE) - 40, len(RESPONSE) - 1])
 def test_a_response_is_complete_only_with_its_whole_body(cut):
-    assert bench._response_length(RESPONSE[:cut]) is None
-    assert bench._response_length(RESPONSE) == len(RESPONSE)
-    assert bench._response_length(RESPONSE + RESPONSE[:cut]) == len(RESPONSE)  # the next one waits
+    assert http_load.response_length(RESPONSE[:cut]) is None
+    assert http_load.response_length(RESPONSE) == len(RESPONSE)
+    assert http_load.response_length(RESPONSE + RESPONSE[:cut]) == len(RESPONSE)  # the next one waits
+
+
+def test_answers_count_by_their_pattern_or_their_status():
+    assert http_load.answer_of(RESPONSE, bench.OUTCOME) == "duplicate"
+    assert http_load.answer_of(RESPONSE, None) == "200"
+    refused = b"HTTP/1.1 401 UNAUTHORIZED\r\ncontent-length: 2\r\n\r\n{}"
+    assert http_load.answer_of(refused, bench.OUTCOME) == "401"

@@ -1,5 +1,6 @@
 """Stripe webhooks end to end: the service under gunicorn (gunicorn.conf.py, gevent workers) on
-loopback, signed events POSTed over keep-alive connections by a cheap load generator.
+loopback, signed events POSTed over keep-alive connections by a cheap load generator
+(scripts/bench/_http_load.py).
 
 Phase 1 delivers fresh events (subscription updates and paid invoices for distinct users: each
 is verified, recorded and applied with its notification and e-mail outbox row); phase 2
@@ -18,63 +19,28 @@ DB_POOL_MAX (per worker, default 8).
 
 from __future__ import annotations
 
-import http.client
 import json
-import multiprocessing
 import os
 import re
-import selectors
-import socket
-import subprocess
-import sys
-import threading
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 import psycopg
 import stripe
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from scripts import localdb, migrate, paths
+from scripts import localdb, migrate
+from scripts.bench import _http_load as http_load
 from scripts.bench import _report
+from scripts.bench._http_load import Phase
 
 SECRET = "whsec_bench_secret"
 PRO_PRICE = "price_bench_pro"
 TARGET_APPLIED_PER_S = 1000
 TARGET_P99_MS = 50.0
 TARGET_DUPLICATES_PER_S = 3000
-
-
-@dataclass(frozen=True)
-class Phase:
-    """One pass over the events: wall time, client-side latencies (ms), answers, and CPU seconds
-    of the load generator, of gunicorn (master and workers) and of everything else on the machine
-    (PostgreSQL, and whatever else runs meanwhile)."""
-
-    events: int
-    seconds: float
-    latencies: list[float]
-    outcomes: dict[str, int]
-    client_cpu: float
-    service_cpu: float
-    other_cpu: float
-
-    @property
-    def rate(self) -> float:
-        return self.events / self.seconds
-
-    def cpu_us(self, seconds: float) -> str:
-        return f"{seconds / self.events * 1e6:,.0f}"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _prepare_database(server: str, users: int) -> tuple[str, str]:
@@ -152,156 +118,7 @@ def _signed_requests(bodies: list[str], port: int) -> list[bytes]:
     return requests
 
 
-OUTCOME = re.compile(rb'"outcome":\s*"(\w+)"')
-
-
-def _response_length(buffer: bytes) -> int | None:
-    """The length of the complete response at the start of `buffer`, or None while incomplete."""
-    head_end = buffer.find(b"\r\n\r\n")
-    if head_end < 0:
-        return None
-    match = CONTENT_LENGTH.search(buffer, 0, head_end)
-    if match is None:
-        raise RuntimeError(f"response without Content-Length: {buffer[:200]!r}")
-    total = head_end + 4 + int(match.group(1))
-    return total if len(buffer) >= total else None
-
-
-CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:\s*(\d+)", re.IGNORECASE)
-
-
-# The current phase's requests, one list per client process; set before the pool forks, so the
-# processes inherit them instead of receiving them pickled inside the timed window.
-_SLICES: list[list[bytes]] = []
-
-
-def _client(args: tuple[int, int, int]) -> tuple[list[float], dict[str, int]]:
-    """One load-generating process: `connections` keep-alive sockets driven by one event loop,
-    each sending its next request as soon as the previous answer is complete (closed loop)."""
-    port, index, connections = args
-    requests = _SLICES[index]
-    latencies: list[float] = []
-    outcomes: dict[str, int] = {}
-    pending = iter(requests)
-    selector = selectors.DefaultSelector()
-    state: dict[socket.socket, list] = {}  # socket -> [buffer, sent at]
-
-    def send_next(sock: socket.socket) -> bool:
-        request = next(pending, None)
-        if request is None:
-            return False
-        state[sock][1] = time.perf_counter()
-        sock.sendall(request)
-        return True
-
-    for _ in range(min(connections, len(requests))):
-        sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        state[sock] = [b"", 0.0]
-        selector.register(sock, selectors.EVENT_READ)
-        send_next(sock)
-    while state:
-        events = selector.select(timeout=30)
-        if not events:
-            raise RuntimeError("no answer from the service in 30 s")
-        for key, _ in events:
-            sock = key.fileobj
-            entry = state[sock]
-            chunk = sock.recv(65536)
-            if not chunk:
-                raise RuntimeError("the service closed a keep-alive connection")
-            entry[0] += chunk
-            length = _response_length(entry[0])
-            if length is None:
-                continue
-            latencies.append((time.perf_counter() - entry[1]) * 1000)
-            response, entry[0] = entry[0][:length], entry[0][length:]
-            status = response[9:12].decode()
-            match = OUTCOME.search(response) if status == "200" else None
-            key_ = match.group(1).decode() if match else status
-            outcomes[key_] = outcomes.get(key_, 0) + 1
-            if not send_next(sock):
-                selector.unregister(sock)
-                sock.close()
-                del state[sock]
-    return latencies, outcomes
-
-
-def _cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes so far (Linux /proc; clock ticks)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
-
-
-def _machine_cpu_seconds() -> float:
-    """Busy CPU time of the whole machine so far, all cores (Linux /proc/stat)."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + fields[4]  # idle, iowait
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
-def _load(port: int, requests: list[bytes], processes: int, connections: int, service_pid: int) -> Phase:
-    """Send every request once; returns the phase's wall time, latencies, answers and CPU use."""
-    _SLICES[:] = [requests[i::processes] for i in range(processes)]
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
-        service = [service_pid, *_children(service_pid)]
-        clients = [p.pid for p in pool._pool]  # type: ignore[attr-defined]
-        cpu_before = (_cpu_seconds(clients), _cpu_seconds(service), _machine_cpu_seconds())
-        started = time.perf_counter()
-        results = pool.map(_client, [(port, i, connections) for i in range(processes)])
-        elapsed = time.perf_counter() - started
-        cpu_after = (_cpu_seconds(clients), _cpu_seconds(service), _machine_cpu_seconds())
-    latencies = [x for lat, _ in results for x in lat]
-    outcomes: dict[str, int] = {}
-    for _, out in results:
-        for k, v in out.items():
-            outcomes[k] = outcomes.get(k, 0) + v
-    client_cpu, service_cpu, machine_cpu = (after - before for after, before in zip(cpu_after, cpu_before))
-    return Phase(len(requests), elapsed, latencies, outcomes, client_cpu, service_cpu,
-                 machine_cpu - client_cpu - service_cpu)
-
-
-def _start_service(db_url: str, port: int, workers: str, pool: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "SUPABASE_DB_URL": db_url, "STRIPE_SECRET_KEY": "sk_test_bench", "STRIPE_WEBHOOK_SECRET": SECRET,
-        "STRIPE_PRO_PRICE_ID": PRO_PRICE, "NEXT_PUBLIC_APP_URL": "https://app.ugig.test",
-        "SUPABASE_JWT_SECRET": "bench-secret-bench-secret-bench-secret!!", "UGIG_FEATURES": "stripe",
-        "WEB_CONCURRENCY": workers, "DB_POOL_MAX": pool,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(paths.PROJECT_ROOT / "gunicorn.conf.py"),
-         "-b", f"127.0.0.1:{port}", "webhook_service:create_app()"],
-        env=env, cwd=paths.PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            conn.request("GET", "/readyz")
-            if conn.getresponse().status == 200:
-                return process
-        except OSError:
-            pass
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
-        time.sleep(0.2)
-    process.terminate()
-    raise RuntimeError("gunicorn did not become ready in 30 s")
+OUTCOME = re.compile(rb'"outcome":\s*"(\w+)"')  # a 200 counts by its outcome
 
 
 def _healthz_requests(count: int, port: int) -> list[bytes]:
@@ -323,11 +140,16 @@ def run(db_url: str | None) -> None:
         with psycopg.connect(url) as conn:
             user_ids = [r[0] for r in conn.execute("select user_id::text from public.subscriptions order by user_id")]
         bodies = _events(user_ids, count)
-        port = _free_port()
-        process = _start_service(url, port, workers, pool)
+        port = http_load.free_port()
+        process = http_load.start_service(port, {
+            "SUPABASE_DB_URL": url, "STRIPE_SECRET_KEY": "sk_test_bench", "STRIPE_WEBHOOK_SECRET": SECRET,
+            "STRIPE_PRO_PRICE_ID": PRO_PRICE, "NEXT_PUBLIC_APP_URL": "https://app.ugig.test",
+            "SUPABASE_JWT_SECRET": "bench-secret-bench-secret-bench-secret!!", "UGIG_FEATURES": "stripe",
+            "WEB_CONCURRENCY": workers, "DB_POOL_MAX": pool,
+        })
 
         def load(requests: list[bytes]) -> Phase:
-            return _load(port, requests, processes, connections, process.pid)
+            return http_load.load(port, requests, processes, connections, process.pid, OUTCOME)
 
         load(_signed_requests(bodies[:200], port))  # warm-up: connections, pools, caches
         applied = load(_signed_requests(bodies[200:], port))
@@ -341,16 +163,15 @@ def run(db_url: str | None) -> None:
             ).fetchone()
     finally:
         if process is not None:
-            process.terminate()
-            process.wait(timeout=20)
+            http_load.stop_service(process)
         with psycopg.connect(server, autocommit=True) as conn:
             conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
     load_after = os.getloadavg()[0]
 
     def line(label: str, phase: Phase) -> list[str]:
-        return [label, str(phase.events), f"{phase.rate:,.0f}", f"{_report.percentile(phase.latencies, 50):.1f}",
+        return [label, str(phase.requests), f"{phase.rate:,.0f}", f"{_report.percentile(phase.latencies, 50):.1f}",
                 f"{_report.percentile(phase.latencies, 99):.1f}",
-                ", ".join(f"{k} {v}" for k, v in sorted(phase.outcomes.items())),
+                ", ".join(f"{k} {v}" for k, v in sorted(phase.answers.items())),
                 phase.cpu_us(phase.client_cpu), phase.cpu_us(phase.service_cpu), phase.cpu_us(phase.other_cpu)]
 
     rows = [line("fresh events (verified + applied)", applied), line("duplicate deliveries", duplicates),
