@@ -66,3 +66,12 @@ def test_payment_amounts_use_the_currencys_minor_unit(db, currency, display):
     for kind in ("payment_succeeded", "payment_failed"):
         message = Renderer(APP_URL).render(kind, {**PAYLOAD, "data": data}, Recipient("ada@example.test"))
         assert display in message.text and display in message.html
+
+
+def test_a_payment_without_a_formatted_amount_shows_none_rather_than_a_guess():
+    # Rows written before private.stripe_money existed carry cents only: / 100 would be wrong for
+    # JPY or BHD, so the e-mail leaves the amount out.
+    data = {**PAYLOAD["data"], "amount_cents": 1900, "currency": "jpy"}
+    for kind in ("payment_succeeded", "payment_failed"):
+        message = Renderer(APP_URL).render(kind, {**PAYLOAD, "data": data}, Recipient("ada@example.test"))
+        assert "19.00" not in message.text + message.html and "Amount" not in message.text

@@ -376,9 +376,11 @@ def test_html_injection_in_user_text_is_escaped(db, resend_fake, workers, ada):
 
 
 def test_payment_failed_never_links_a_non_http_invoice_url(db, resend_fake, workers, ada):
-    db.execute(
-        "select private.notify(%s, 'payment_failed', 'Payment failed', 'Card declined', %s::jsonb)",
-        (ada.id, json.dumps({"amount_cents": 1900, "currency": "usd", "hosted_invoice_url": "javascript:alert(1)"})),
+    data = {"amount_cents": 1900, "currency": "usd", "hosted_invoice_url": "javascript:alert(1)"}
+    db.execute(  # the amount formatted as the billing functions format it
+        "select private.notify(%s, 'payment_failed', 'Payment failed', 'Card declined',"
+        " %s::jsonb || jsonb_build_object('amount_display', private.stripe_money(1900, 'usd')))",
+        (ada.id, json.dumps(data)),
     )
     workers().run_once()
     payload = resend_fake.delivered[0]["payload"]

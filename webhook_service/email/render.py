@@ -85,14 +85,6 @@ def datetime_utc(value: Any) -> str:
     return moment.strftime("%A %d %B %Y, %H:%M UTC")
 
 
-def money(cents: Any, currency: Any = None) -> str:
-    try:
-        amount = int(cents) / 100
-    except (TypeError, ValueError):
-        return str(cents)
-    return f"{amount:,.2f} {str(currency or 'usd').upper()}"
-
-
 class Renderer:
     def __init__(self, app_url: str) -> None:
         self.app_url = app_url.rstrip("/")
@@ -104,7 +96,7 @@ class Renderer:
             lstrip_blocks=True,
             auto_reload=False,  # templates ship with the code: no stat() of every parent per render
         )
-        self.env.filters.update(safe_url=safe_url, datetime_utc=datetime_utc, money=money)
+        self.env.filters.update(safe_url=safe_url, datetime_utc=datetime_utc)
         # Templates are parsed once per process, not once per e-mail.
         self.templates = {
             kind: (self.env.get_template(f"{kind}.html"), self.env.get_template(f"{kind}.txt"))
