@@ -51,7 +51,7 @@ def snapshot(db, gig_id):
 
 
 def run(caller, action, gig_id, users):
-    kind, actor = action[0], action[1]
+    kind = action[0]  # the caller already acts as action[1]
     if kind == "apply":
         return caller.sql("insert into public.applications (gig_id, cover_letter) values (%s, %s) returning id",
                           (gig_id, COVER_LETTER))
