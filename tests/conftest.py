@@ -13,6 +13,8 @@ from scripts import auth_users, migrate
 from tests.support import database
 from tests.support.postgrest import Caller, anon_claims, service_claims, user_claims
 
+pytest_plugins = ["tests.support.jitsi"]  # the Jitsi fixtures, shared by the service's test modules
+
 
 @pytest.fixture(scope="session")
 def db_server() -> Iterator[str]:

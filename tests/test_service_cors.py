@@ -8,8 +8,7 @@ import json
 import pytest
 
 from tests.support.billing import APP_URL, billing_app
-from tests.test_jitsi_token import (  # noqa: F401 (fixtures)
-    bearer, call_id, call_row, people, self_hosted_app)
+from tests.support.jitsi import bearer, call_row, self_hosted_app
 from webhook_service import create_app
 from webhook_service.config import ConfigError
 

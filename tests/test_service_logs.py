@@ -10,8 +10,7 @@ from tests.support import email_worker as ew
 from tests.support import stripe_events as se
 from tests.support.billing import billing_app
 from tests.support.fake_resend import API_KEY, Scripted, fake_resend
-from tests.test_jitsi_token import (  # noqa: F401 (fixtures)
-    APP_SECRET, JAAS_PEM, bearer, call_id, jaas_app, people, self_hosted_app)
+from tests.support.jitsi import APP_SECRET, JAAS_PEM, bearer, jaas_app, self_hosted_app
 from webhook_service import logs
 from webhook_service.email import resend_api
 
