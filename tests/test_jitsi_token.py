@@ -171,6 +171,14 @@ def test_a_body_that_is_not_a_json_object_is_a_400(db, people, call_id, body, co
     assert call_row(db, call_id)[0] == "scheduled"
 
 
+def test_a_body_over_the_limit_is_a_413_and_changes_nothing(db, people, call_id):
+    client = self_hosted_app(db).test_client()
+    body = b'{"call_id": "' + call_id.encode() + b'", "padding": "' + b"x" * 5000 + b'"}'
+    response = client.post("/jitsi/token", data=body, content_type="application/json", headers=bearer(people["ada"]))
+    assert (response.status_code, response.json["error"]) == (413, "payload_too_large")
+    assert call_row(db, call_id)[0] == "scheduled"
+
+
 def now():
     return int(time.time())
 

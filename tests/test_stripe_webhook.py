@@ -441,6 +441,14 @@ def test_webhook_refuses_other_methods_and_other_paths_reach_flask(client, db):
     assert client.post("/stripe/webhooks").status_code == 404
 
 
+def test_webhook_refuses_a_body_over_its_limit_before_reading_it(client, db, customer):
+    evt = se.event("customer.subscription.created", se.subscription(customer[1]))
+    evt["data"]["object"]["metadata"] = {"padding": "x" * 4 * 1024 * 1024}  # signed, but absurdly large
+    response = deliver(client, evt)
+    assert (response.status_code, response.json["error"]) == (413, "payload_too_large")
+    assert event_count(db) == 0
+
+
 def test_webhook_without_a_secret_configured_answers_500_naming_it(db, customer):
     with billing_app(db.url) as app:
         app.config["STRIPE_WEBHOOK_SECRET"] = ""

@@ -23,6 +23,7 @@ from webhook_service.plain import Answer
 
 PATH = "/jitsi/token"
 FAILURE = "the token was not issued; retry shortly"
+MAX_BODY = 4096  # bytes: the body is {"call_id": "<uuid>"}
 
 # SQLSTATE raised by private.jitsi_call_access -> (HTTP status, error code).
 ERRORS = {
@@ -48,7 +49,7 @@ class TokenEndpoint:
         except auth.AuthError as exc:
             body, headers = auth.unauthorized(exc)
             return Answer(401, plain.encode(body), headers)
-        call_id = requested_call(plain.body(wsgi_env))
+        call_id = requested_call(plain.body(wsgi_env, MAX_BODY))
         if call_id is None:
             return plain.error(400, "invalid_request", "call_id must be a UUID")
         try:

@@ -42,6 +42,13 @@ class Endpoint(NamedTuple):
     failure: str  # the message of an unexpected error's 500
 
 
+class BodyTooLarge(Exception):
+    """The request body is larger than its endpoint accepts (answered 413)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the body may hold at most {limit} bytes")
+
+
 class PlainEndpoints:
     """WSGI middleware: answers its endpoints itself and passes every other request to Flask."""
 
@@ -65,6 +72,8 @@ class PlainEndpoints:
             return error(405, "method_not_allowed", "use POST", (("Allow", "POST"),))
         try:
             return endpoint.handle(wsgi_env)
+        except BodyTooLarge as exc:
+            return error(413, "payload_too_large", str(exc))
         except Exception:  # as Flask's handler would: logged with the request id, a JSON 500
             self.app.logger.exception("request failed", extra={"fields": {"path": path}})
             return error(500, "internal_error", endpoint.failure)
@@ -86,14 +95,23 @@ def serve(app: Flask, wsgi_env: dict, start_response: StartResponse, answer: Cal
         logs.end_request(state)
 
 
-def body(wsgi_env: dict) -> bytes:
+def body(wsgi_env: dict, limit: int) -> bytes:
     """The request body: Content-Length bytes, or everything when the server ended the stream
-    (chunked uploads); nothing otherwise (as Werkzeug reads it)."""
+    (chunked uploads); nothing otherwise (as Werkzeug reads it). BodyTooLarge past `limit`
+    bytes, found without reading more than one byte past it: the body is read before anything
+    else has vouched for the caller."""
     stream = wsgi_env["wsgi.input"]
     try:
         length = int(wsgi_env.get("CONTENT_LENGTH") or -1)
     except ValueError:
         length = -1
+    if length > limit:
+        raise BodyTooLarge(limit)
     if length >= 0:
         return stream.read(length)
-    return stream.read() if wsgi_env.get("wsgi.input_terminated") else b""
+    if not wsgi_env.get("wsgi.input_terminated"):
+        return b""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise BodyTooLarge(limit)
+    return data

@@ -19,6 +19,9 @@ from webhook_service.plain import Answer
 
 PATH = "/stripe/webhook"
 FAILURE = "the event was not processed; Stripe will retry"
+# Read before the signature can be checked, so capped: events are kilobytes, the largest
+# (invoices with many lines) well under a megabyte.
+MAX_BODY = 4 * 1024 * 1024
 # Outcomes Stripe should not redeliver: the event took effect, or never will by redelivery
 # (unmatched events are replayed by checkout completion or `ugig-db stripe-reconcile`).
 DONE = {"applied", "duplicate", "ignored", "stale", "unmatched"}
@@ -43,7 +46,7 @@ class WebhookEndpoint:
 
     def _apply(self, wsgi_env: dict) -> Answer:
         hook = settings.webhook(self.app)
-        payload = plain.body(wsgi_env)  # the raw bytes Stripe signed
+        payload = plain.body(wsgi_env, MAX_BODY)  # the raw bytes Stripe signed
         try:
             stripe.WebhookSignature.verify_header(
                 payload, wsgi_env.get("HTTP_STRIPE_SIGNATURE"), hook.secret, settings.WEBHOOK_TOLERANCE_SECONDS
