@@ -8,7 +8,7 @@ import pytest
 
 from scripts import localdb, pgrest, scale_seed
 from scripts.bench import __main__ as bench_main
-from scripts.bench import _report, _server_cpu, client_queries
+from scripts.bench import _proc, _report, client_queries
 from tests.support import database
 
 
@@ -65,13 +65,13 @@ def test_bench_runs_every_module_and_refuses_unknown_ones():
 
 def test_server_cpu_counts_backends_that_ended():
     url = localdb.start()  # the server the benchmarks use unless told otherwise
-    postmaster = _server_cpu.postmaster_pid(url)
+    postmaster = _proc.postmaster_pid(url)
     assert postmaster is not None
-    before = _server_cpu.cpu_seconds(postmaster)
+    before = _proc.server_cpu_seconds(postmaster)
     with psycopg.connect(url) as conn:
         conn.execute("select count(*) from generate_series(1, 5000000)")  # a few hundred ms of CPU
     # The backend has ended (its CPU is in the postmaster's reaped children's) or is ending.
-    assert _server_cpu.cpu_seconds(postmaster) - before >= 0.1
+    assert _proc.server_cpu_seconds(postmaster) - before >= 0.1
 
 
 @pytest.fixture(scope="module")

@@ -20,10 +20,10 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Mapping
 
 from scripts import paths
+from scripts.bench import _proc as proc
 
 
 @dataclass(frozen=True)
@@ -132,46 +132,19 @@ def _client(args: tuple[int, int, int]) -> tuple[list[float], dict[str, int]]:
     return latencies, answers
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes so far (Linux /proc; clock ticks)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
-
-
-def machine_cpu_seconds() -> float:
-    """Busy CPU time of the whole machine so far, all cores (Linux /proc/stat)."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + fields[4]  # idle, iowait
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def children(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
 def load(port: int, requests: list[bytes], processes: int, connections: int, service_pid: int,
          pattern: re.Pattern[bytes] | None = None) -> Phase:
     """Send every request once; returns the phase's wall time, latencies, answers and CPU use."""
     _SLICES[:] = [requests[i::processes] for i in range(processes)]
     _PATTERN[0] = pattern
     with multiprocessing.get_context("fork").Pool(processes) as pool:
-        service = [service_pid, *children(service_pid)]
+        service = [service_pid, *proc.children(service_pid)]
         clients = [p.pid for p in pool._pool]  # type: ignore[attr-defined]
-        cpu_before = (cpu_seconds(clients), cpu_seconds(service), machine_cpu_seconds())
+        cpu_before = (proc.cpu_seconds(clients), proc.cpu_seconds(service), proc.machine_cpu_seconds())
         started = time.perf_counter()
         results = pool.map(_client, [(port, i, connections) for i in range(processes)])
         elapsed = time.perf_counter() - started
-        cpu_after = (cpu_seconds(clients), cpu_seconds(service), machine_cpu_seconds())
+        cpu_after = (proc.cpu_seconds(clients), proc.cpu_seconds(service), proc.machine_cpu_seconds())
     latencies = [x for lat, _ in results for x in lat]
     answers: dict[str, int] = {}
     for _, out in results:

@@ -39,7 +39,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from scripts import auth_users, localdb, migrate, pgrest, scratchdb
 from scripts.bench import _http_load as http_load
-from scripts.bench import _report, _server_cpu
+from scripts.bench import _proc
+from scripts.bench import _report
 from webhook_service.config import env_name
 from webhook_service.jitsi_tokens import CallAccess, Jaas, SelfHosted
 
@@ -175,13 +176,13 @@ def end_to_end(url: str, settings: dict[str, str], pairs: list[tuple[str, str]],
     for proc in procs:
         proc.start()
     time.sleep(3)  # let every process import and build its app before the clock starts
-    server_cpu = _server_cpu.cpu_seconds(postmaster) if postmaster else 0.0
+    server_cpu = _proc.server_cpu_seconds(postmaster) if postmaster else 0.0
     start.set()
     done = [results.get(timeout=DURATION + 60) for _ in procs]
     for proc in procs:
         proc.join(30)  # the pools close: their backends end and are counted below
     tokens = max(sum(ok for ok, _, _ in done), 1)
-    server = 1e6 * (_server_cpu.cpu_seconds(postmaster) - server_cpu) / tokens if postmaster else None
+    server = 1e6 * (_proc.server_cpu_seconds(postmaster) - server_cpu) / tokens if postmaster else None
     return tokens / DURATION, sum(err for _, err, _ in done), 1e6 * sum(cpu for _, _, cpu in done) / tokens, server
 
 
@@ -246,7 +247,7 @@ def run(db_url: str | None) -> None:
     http_rows, app_rows = [], []
     with scratchdb.scratch_database(server, "ugig_bench_jitsi") as url:
         pairs = prepare(url)
-        postmaster = _server_cpu.postmaster_pid(url)
+        postmaster = _proc.postmaster_pid(url)
         for name, settings in modes().items():
             reset_calls(url)
             rate, errors, cpu, server_cpu = end_to_end(url, settings, pairs, postmaster)
