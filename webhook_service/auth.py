@@ -6,7 +6,7 @@ Two key sources, as Supabase offers them: the project's shared HS256 secret
 token: unexpired, audience `authenticated`, with a subject.
 
 Flask views use `current_user()`; a failure raises `AuthError`, which the app's error handler
-(registered by `init_app`) turns into a JSON 401; plain WSGI endpoints answer `unauthorized()`.
+(registered by `init_app`) turns into a JSON 401; plain WSGI endpoints answer the same 401.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from jwt.utils import base64url_decode
 AUDIENCE = "authenticated"
 ASYMMETRIC_ALGORITHMS = ["ES256", "RS256", "EdDSA"]
 LEEWAY_SECONDS = 10  # clock skew between Supabase Auth and this service
-UNAUTHORIZED_HEADERS = (("WWW-Authenticate", 'Bearer error="invalid_token"'),)
+UNAUTHORIZED_HEADERS = (("WWW-Authenticate", 'Bearer error="invalid_token"'),)  # on every 401
 
 
 class AuthError(Exception):
@@ -108,11 +108,6 @@ def current_user() -> User:
     return verifier(current_app).verify(bearer_token(request.headers.get("Authorization", "")))
 
 
-def unauthorized(exc: AuthError) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
-    """The 401's JSON body and headers, the same from Flask views and plain endpoints."""
-    return {"error": "unauthorized", "message": str(exc)}, UNAUTHORIZED_HEADERS
-
-
 def init_app(app: Flask) -> None:
     """Build the verifier once per app when a key source is configured; map AuthError to 401."""
     if app.config.get("JWT_SECRET") or app.config.get("JWKS_URL"):
@@ -120,5 +115,4 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(AuthError)
     def _unauthorized(exc: AuthError):
-        body, headers = unauthorized(exc)
-        return jsonify(body), 401, list(headers)
+        return jsonify(error="unauthorized", message=str(exc)), 401, list(UNAUTHORIZED_HEADERS)

@@ -40,10 +40,8 @@ JAAS_FEATURES = {
 class CallAccess:
     """What the database decided (private.jitsi_call_access) plus the caller's public profile."""
 
-    call_id: str
     room_name: str
     role: str  # host | guest
-    scheduled_at: datetime
     ends_at: datetime
     user_id: str
     display_name: str
