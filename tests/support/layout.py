@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scripts import paths
+from scripts import capture, paths
 from scripts.migrate import Layout
 
 
@@ -35,3 +35,8 @@ class ScratchLayout:
     def _write(path: Path, text: str) -> Path:
         path.write_text(text, encoding="utf-8")
         return path
+
+    def capture(self, server_url: str, name: str = "captured") -> Path | None:
+        """`ugig-db migration new <name>` over this layout: the new migration, or None."""
+        statements = capture.pending_changes(server_url, self.layout)
+        return capture.write_migration(self.layout, name, statements) if statements else None
