@@ -9,7 +9,7 @@ from typing import Iterator
 import psycopg
 import pytest
 
-from scripts import migrate
+from scripts import migrate, sqlfiles
 from scripts.cli import main
 from scripts.scratchdb import scratch_database
 from tests.support.layout import ScratchLayout
@@ -232,4 +232,20 @@ def test_migration_older_than_the_newest_applied_is_refused(empty_db, files):
     run(empty_db, files)
     late = files.migration("20250101000000_late.sql", "select 1;\n")
     with pytest.raises(migrate.MigrateError, match=f"{late.as_posix()} is older than the newest applied"):
+        run(empty_db, files)
+
+
+@pytest.mark.parametrize("filename", ["20260102000000_notes.SQL", "20260102000000_notes.txt", "notes.sql"])
+def test_a_misnamed_migration_file_is_an_error_naming_its_path(empty_db, files, filename):
+    bad = files.migration(filename, "create table public.notes (id int);\n")
+    with pytest.raises(sqlfiles.SqlFileError, match=f"^{bad.as_posix()}: migration files are named"):
+        run(empty_db, files)
+    assert query(empty_db, "select to_regnamespace('auth')") == [(None,)]
+
+
+def test_a_duplicate_version_names_both_files(empty_db, files):
+    first = files.migration("20260102000000_a.sql", "select 1;\n")
+    second = files.migration("20260102000000_b.sql", "select 2;\n")
+    with pytest.raises(sqlfiles.SqlFileError, match=f"^two migrations share the version 20260102000000: "
+                                                    f"{first.as_posix()} and {second.as_posix()}$"):
         run(empty_db, files)
