@@ -78,10 +78,10 @@ def database_down(db) -> Iterator[None]:
             server.execute(f'alter database "{dbname}" with allow_connections true')
 
 
-def supabase_push(url: str, workdir: Path = paths.PROJECT_ROOT) -> str:
+def supabase_push(url: str, workdir: Path = paths.PROJECT_ROOT, *, include_seed: bool = False) -> str:
     """Build a database as a Supabase project gets one: what hosted Supabase provides (the local
     bootstrap), then `supabase db push` of the repository's migrations."""
     with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
         for f in sqlfiles.bootstrap():
             declarative.run_file(conn, f)
-    return supabase_cli.db_push(url, workdir=workdir)
+    return supabase_cli.db_push(url, workdir=workdir, include_seed=include_seed)
