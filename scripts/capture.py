@@ -205,11 +205,14 @@ def generate(old: State, new: State) -> list[str]:
         ident for ident, fn in old.functions.items()
         if ident not in new.functions or new.functions[ident].header != fn.header
     }
-    changed_functions = [
+    # New (and recreated) functions first, so a replaced `language sql` function may call
+    # them (its body is checked when created); each group in the files' order.
+    created = [fn for ident, fn in new.functions.items() if ident in recreate or ident not in old.functions]
+    replaced = [
         fn for ident, fn in new.functions.items()
-        if ident in recreate or old.functions.get(ident) is None
-        or old.functions[ident].definition != fn.definition
+        if ident not in recreate and ident in old.functions and old.functions[ident].definition != fn.definition
     ]
+    changed_functions = created + replaced
     # Dependents of a recreated function must be dropped before it and created again after.
     forced = {key for key, functions in old.depends.items() if functions & recreate}
     triggers_out = [k for k, d in old.triggers.items() if new.triggers.get(k) != d or f"trigger {k}" in forced]
@@ -305,14 +308,16 @@ def next_version(directory: Path, now: dt.datetime | None = None) -> str:
     return later.strftime("%Y%m%d%H%M%S")
 
 
-def write_migration(layout: Layout, name: str, statements: list[str]) -> Path:
-    """A new migration file with these statements; none: an empty one for hand-written DDL."""
+def write_migration(layout: Layout, name: str, statements: list[str], why: str | None = None) -> Path:
+    """A new migration file with these statements (and what they are for, opening the file);
+    none: an empty one for hand-written DDL."""
     if not sqlfiles.MIGRATION_NAME.match(f"00000000000000_{name}.sql"):
         raise CaptureError(f"{name!r}: a migration name is lower-case letters, digits and underscores")
     path = layout.migrations / f"{next_version(layout.migrations)}_{name}.sql"
+    purpose = "".join(f"-- {line}\n" if line else "--\n" for line in (why or "").splitlines())
     if statements:
-        text = HEADER + "\n" + "\n\n".join(statements) + "\n"
+        text = (purpose + "--\n" if purpose else "") + HEADER + "\n" + "\n\n".join(statements) + "\n"
     else:
-        text = "-- What this migration changes, and why.\n"
+        text = purpose or "-- What this migration changes, and why.\n"
     path.write_text(text, encoding="utf-8")
     return path

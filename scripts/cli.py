@@ -23,7 +23,7 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
 def _cmd_migration_new(args: argparse.Namespace) -> int:
     layout = declarative.Layout()
     if args.empty:
-        path = capture.write_migration(layout, args.name, [])
+        path = capture.write_migration(layout, args.name, [], args.why)
         print(f"wrote {path.relative_to(paths.PROJECT_ROOT)}: write its DDL (tables, columns, indexes)")
         return 0
     statements = capture.pending_changes(args.shadow_server or localdb.start(), layout)
@@ -31,7 +31,7 @@ def _cmd_migration_new(args: argparse.Namespace) -> int:
         print("nothing to capture: the migrations carry every change of supabase/functions_sql "
               "and supabase/policies; no file written")
         return 0
-    path = capture.write_migration(layout, args.name, statements)
+    path = capture.write_migration(layout, args.name, statements, args.why)
     print(f"wrote {path.relative_to(paths.PROJECT_ROOT)} ({len(statements)} statements)")
     return 0
 
@@ -131,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", help="snake_case: what the change is")
     p.add_argument("--empty", action="store_true",
                    help="write an empty migration for hand-written DDL (tables, columns, indexes) instead")
+    p.add_argument("--why", help="what the change is for: opens the migration as a comment (one line per line)")
     p.add_argument("--shadow-server", help="server for the shadow databases (default: the local cluster)")
     p.set_defaults(func=_cmd_migration_new)
 

@@ -177,3 +177,9 @@ def test_cli_migration_new_in_the_repository_has_nothing_to_capture(capsys):
 def test_next_version_follows_a_migration_dated_in_the_future(files):
     files.migration("29991231235959_future.sql", "select 1;\n")
     assert capture.next_version(files.layout.migrations) == "30000101000000"
+
+
+def test_why_opens_the_migration(files, db_server):
+    statements = capture.pending_changes(db_server, files.layout)
+    path = capture.write_migration(files.layout, "items", statements, "Items and their rules.\nSecond line.")
+    assert path.read_text().startswith("-- Items and their rules.\n-- Second line.\n--\n" + capture.HEADER)
