@@ -12,24 +12,7 @@ import pytest
 from scripts import migrate, sqlfiles
 from scripts.cli import main
 from scripts.scratchdb import scratch_database
-from tests.support.layout import ScratchLayout
-
-ITEMS = """create table public.items (
-    id bigint generated always as identity primary key,
-    owner_id uuid not null references auth.users (id) on delete cascade,
-    title text not null
-);
-create index items_owner_id_idx on public.items (owner_id);
-"""
-ITEMS_POLICIES = """-- Everyone reads items; owners insert their own.
-alter table public.items enable row level security;
-grant select on public.items to anon, authenticated;
-grant insert on public.items to authenticated;
-create policy items_select_all on public.items for select to anon, authenticated using (true);
-create policy items_insert_own on public.items for insert to authenticated
-    with check (owner_id = (select auth.uid()));
-"""
-
+from tests.support.layout import ITEMS, ITEMS_POLICIES, ScratchLayout
 
 @pytest.fixture
 def empty_db(db_server: str) -> Iterator[str]:

@@ -10,8 +10,7 @@ import pytest
 from scripts import migrate, paths, status
 from scripts.cli import main
 from scripts.scratchdb import scratch_database
-from tests.support.layout import ScratchLayout
-from tests.test_migrate import ITEMS, ITEMS_POLICIES
+from tests.support.layout import ITEMS, ITEMS_POLICIES, ScratchLayout
 
 COUNT_FN = """create or replace function private.item_count()
 returns bigint language sql stable security definer set search_path = ''

@@ -7,6 +7,23 @@ from pathlib import Path
 from scripts import capture, paths
 from scripts.migrate import Layout
 
+# A small schema for the tooling's own tests: a table of items (a migration) and its policies.
+ITEMS = """create table public.items (
+    id bigint generated always as identity primary key,
+    owner_id uuid not null references auth.users (id) on delete cascade,
+    title text not null
+);
+create index items_owner_id_idx on public.items (owner_id);
+"""
+ITEMS_POLICIES = """-- Everyone reads items; owners insert their own.
+alter table public.items enable row level security;
+grant select on public.items to anon, authenticated;
+grant insert on public.items to authenticated;
+create policy items_select_all on public.items for select to anon, authenticated using (true);
+create policy items_insert_own on public.items for insert to authenticated
+    with check (owner_id = (select auth.uid()));
+"""
+
 
 class ScratchLayout:
     """supabase/{migrations,functions_sql,policies} under a temp dir, with the real bootstrap."""
