@@ -52,7 +52,7 @@ advise: install
 seed: install
 	$(UGIG_DB) seed
 
-# Generated files, checked for staleness by tests/test_generated_files.py.
+# Generated files, checked for staleness by tests/tooling/test_generated_files.py.
 seed-sql: install
 	$(PY) -m scripts.seedsql
 

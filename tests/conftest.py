@@ -26,7 +26,7 @@ def db_server() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def template_db(db_server: str) -> Iterator[str]:
     """A database migrated once, through the same code path as `ugig-db migrate`, or with
-    UGIG_TEMPLATE_BUILDER=supabase by `supabase db push` (tests/test_deploy_parity.py)."""
+    UGIG_TEMPLATE_BUILDER=supabase by `supabase db push` (tests/tooling/test_deploy_parity.py)."""
     name = database.create_database(db_server, prefix="ugig_template")
     url = database.database_url(db_server, name)
     if os.environ.get("UGIG_TEMPLATE_BUILDER") == "supabase":

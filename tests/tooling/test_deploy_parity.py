@@ -18,14 +18,14 @@ PREVIOUS_RELEASE = "75fa67e949055200583a8d3294dba1d02eb0d53a"
 
 # One representative RLS module per area, run against a database built by `supabase db push`.
 RLS_MODULES = [
-    "tests/test_identity.py",
-    "tests/marketplace/test_applications.py",
-    "tests/marketplace/test_storage.py",
-    "tests/test_messages.py",
-    "tests/test_video_calls.py",
-    "tests/test_realtime_topics.py",
-    "tests/test_comms_notifications.py",
-    "tests/test_billing_db.py",
+    "tests/db/identity/test_identity.py",
+    "tests/db/marketplace/test_applications.py",
+    "tests/db/marketplace/test_storage.py",
+    "tests/db/communication/test_messages.py",
+    "tests/db/communication/test_video_calls.py",
+    "tests/db/communication/test_realtime_topics.py",
+    "tests/db/communication/test_comms_notifications.py",
+    "tests/db/billing/test_billing_db.py",
 ]
 
 
