@@ -89,37 +89,51 @@ def inbox_row(db, user, cid: str) -> dict[str, Any]:
                              "where r.conversation_id = %s", (cid,))
 
 
-def test_a_new_message_updates_both_inboxes_with_their_rows(db, chat):
+def inbox_patches(db, chat, name: str) -> list[dict[str, Any]]:
+    return [b["payload"]["conversation"] for b in broadcasts(db, user_topic(chat, name), "conversation_updated")]
+
+
+def assert_patch_applies(db, chat, name: str, before: dict[str, Any]) -> dict[str, Any]:
+    """The user's latest inbox patch turns the row they had into the row the API now returns."""
+    patch = inbox_patches(db, chat, name)[-1]
+    assert patch["conversation_id"] == chat["cid"]
+    assert before | patch == inbox_row(db, chat[name], chat["cid"])
+    return patch
+
+
+def test_a_new_message_patches_both_inboxes(db, chat):
     send_message(db, chat["ada"], chat["cid"], "first")
+    before = {name: inbox_row(db, chat[name], chat["cid"]) for name in ("ada", "bob")}
     send_message(db, chat["ada"], chat["cid"], "second")
-    for name, unread in (("ada", 0), ("bob", 2)):
-        latest = broadcasts(db, user_topic(chat, name), "conversation_updated")[-1]["payload"]["conversation"]
-        assert latest == inbox_row(db, chat[name], chat["cid"])
-        assert latest["unread_count"] == unread and latest["last_message"]["body"] == "second"
-        assert latest["other_participant"]["username"] == ("bob" if name == "ada" else "ada")
-        assert "email" not in str(latest)
+    for name in ("ada", "bob"):
+        patch = assert_patch_applies(db, chat, name, before[name])
+        assert patch["last_message"]["body"] == "second"
+    # Only what changed: the sender's unread count did not.
+    assert "unread_count" not in inbox_patches(db, chat, "ada")[-1]
+    assert inbox_patches(db, chat, "bob")[-1]["unread_count"] == 2
     assert_only(db, chat, user_topic(chat, "ada"), {"ada"})
     assert_only(db, chat, user_topic(chat, "bob"), {"bob"})
 
 
 def test_reading_tells_the_conversation_and_zeroes_the_readers_unread_count(db, chat):
     send_message(db, chat["ada"], chat["cid"], "read me")
-    read_at = db.as_user(chat["bob"]).rpc("mark_conversation_read", conversation_id=chat["cid"])
+    before = inbox_row(db, chat["bob"], chat["cid"])
+    db.as_user(chat["bob"]).rpc("mark_conversation_read", conversation_id=chat["cid"])
     [read] = broadcasts(db, conversation(chat), "read")
     as_ada = api_row(db, chat["ada"], "select jsonb_build_object('conversation_id', conversation_id, 'user_id', "
                      "user_id, 'last_read_at', last_read_at) from public.conversation_participants "
                      "where conversation_id = %s and user_id = %s", (chat["cid"], chat["bob"].id))
-    assert read["payload"] | {"id": None} == as_ada | {"id": None}
-    assert as_ada["last_read_at"] is not None and read_at is not None
-    latest = broadcasts(db, user_topic(chat, "bob"), "conversation_updated")[-1]["payload"]["conversation"]
-    assert latest == inbox_row(db, chat["bob"], chat["cid"]) and latest["unread_count"] == 0
+    assert as_ada["last_read_at"] is not None
+    assert {k: v for k, v in read["payload"].items() if k != "id"} == as_ada
+    assert assert_patch_applies(db, chat, "bob", before)["unread_count"] == 0
     # Only the reader's inbox changed.
-    assert len(broadcasts(db, user_topic(chat, "ada"), "conversation_updated")) == 1
+    assert len(inbox_patches(db, chat, "ada")) == 1
     assert_only(db, chat, conversation(chat), {"ada", "bob"})
 
 
 def test_an_edit_broadcasts_the_edited_message(db, chat):
     msg = send_message(db, chat["ada"], chat["cid"], "teh plan")
+    before = {name: inbox_row(db, chat[name], chat["cid"]) for name in ("ada", "bob")}
     db.as_user(chat["ada"]).one("update public.messages set body = 'the plan' where id = %s returning id",
                                 (msg["id"],))
     [edit] = broadcasts(db, conversation(chat), "message_updated")
@@ -129,17 +143,27 @@ def test_an_edit_broadcasts_the_edited_message(db, chat):
     assert as_bob["body"] == "the plan" and as_bob["edited_at"] is not None
     # It was the last message: both inboxes show the new text.
     for name in ("ada", "bob"):
-        latest = broadcasts(db, user_topic(chat, name), "conversation_updated")[-1]["payload"]["conversation"]
-        assert latest["last_message"]["body"] == "the plan"
+        assert assert_patch_applies(db, chat, name, before[name])["last_message"]["body"] == "the plan"
+
+
+def test_deleting_an_older_unread_message_patches_only_the_recipients_count(db, chat):
+    first = send_message(db, chat["ada"], chat["cid"], "one")
+    send_message(db, chat["ada"], chat["cid"], "two")
+    before = {name: inbox_row(db, chat[name], chat["cid"]) for name in ("ada", "bob")}
+    counts = {name: len(inbox_patches(db, chat, name)) for name in ("ada", "bob")}
+    db.as_user(chat["ada"]).one("update public.messages set deleted_at = now() where id = %s returning id",
+                                (first["id"],))
+    assert assert_patch_applies(db, chat, "bob", before["bob"]) == {"conversation_id": chat["cid"], "unread_count": 1}
+    assert len(inbox_patches(db, chat, "ada")) == counts["ada"]
 
 
 def test_an_edit_of_an_older_message_leaves_the_inboxes_alone(db, chat):
     first = send_message(db, chat["ada"], chat["cid"], "one")
     send_message(db, chat["bob"], chat["cid"], "two")
-    before = len(broadcasts(db, user_topic(chat, "bob"), "conversation_updated"))
+    before = {name: len(inbox_patches(db, chat, name)) for name in ("ada", "bob")}
     db.as_user(chat["ada"]).one("update public.messages set body = 'uno' where id = %s returning id", (first["id"],))
     assert len(broadcasts(db, conversation(chat), "message_updated")) == 1
-    assert len(broadcasts(db, user_topic(chat, "bob"), "conversation_updated")) == before
+    assert {name: len(inbox_patches(db, chat, name)) for name in ("ada", "bob")} == before
 
 
 def test_a_late_edit_is_refused_and_broadcasts_nothing(db, chat):
@@ -156,6 +180,7 @@ def test_a_late_edit_is_refused_and_broadcasts_nothing(db, chat):
 
 def test_a_deletion_broadcasts_the_emptied_message(db, chat):
     msg = send_message(db, chat["ada"], chat["cid"], "oops, wrong chat")
+    before = {name: inbox_row(db, chat[name], chat["cid"]) for name in ("ada", "bob")}
     db.as_user(chat["ada"]).one("update public.messages set deleted_at = now() where id = %s returning id",
                                 (msg["id"],))
     [deleted] = broadcasts(db, conversation(chat), "message_deleted")
@@ -164,9 +189,10 @@ def test_a_deletion_broadcasts_the_emptied_message(db, chat):
     as_bob = api_row(db, chat["bob"], "select to_jsonb(m) from public.messages as m where id = %s", (msg["id"],))
     assert message == {k: as_bob[k] for k in message}
     assert "wrong chat" not in str(broadcasts(db, conversation(chat), "message_deleted"))
-    # bob's unread message is gone from his count.
-    latest = broadcasts(db, user_topic(chat, "bob"), "conversation_updated")[-1]["payload"]["conversation"]
-    assert latest["unread_count"] == 0 and latest["last_message"]["body"] == ""
+    # bob's unread message is gone from his count; both inboxes show the emptied last message.
+    patch = assert_patch_applies(db, chat, "bob", before["bob"])
+    assert patch["unread_count"] == 0 and patch["last_message"]["body"] == ""
+    assert "unread_count" not in assert_patch_applies(db, chat, "ada", before["ada"])
     # A deleted message never changes again: refused, nothing more is sent.
     db.as_user(chat["ada"]).rejects("PT409", "update public.messages set body = 'back' where id = %s returning id",
                                     (msg["id"],))

@@ -4,8 +4,8 @@
  *
  * - `conversation:<id>` (its participants): message_created, message_updated, message_deleted,
  *   read.
- * - `user:<id>` (that user): notification_created, conversation_updated (their inbox row, as
- *   my_conversations() returns it), call_created, call_updated.
+ * - `user:<id>` (that user): notification_created, conversation_updated (the changed fields of
+ *   their my_conversations() row), call_created, call_updated.
  *
  * Only Realtime's own `realtime.send()` is called, which hosted Supabase provides and the local
  * bootstrap stands in for. Triggers are AFTER triggers, so a change that a BEFORE trigger refuses
@@ -14,111 +14,56 @@
  * trigger's work runs in its own exception block. Idempotent; re-applied when changed.
  */
 
-/** Section - Payloads */
--- A participant's inbox row for one conversation, with the keys and values my_conversations()
--- returns for it (without next_cursor): the client replaces or inserts the row as it is. One row
--- per participant, or only p_user_id's.
-create or replace function private.realtime_inbox_rows(p_conversation_id uuid, p_user_id uuid default null)
-returns table (user_id uuid, inbox_row jsonb)
-language sql
+/** Section - Inbox */
+-- A participant's unread count, as my_conversations() counts it: the other's undeleted messages
+-- after last_read_at. plpgsql for its session-long plan (see private.has_pro).
+create or replace function private.unread_count(p_conversation_id uuid, p_user_id uuid, p_last_read_at timestamptz)
+returns bigint
+language plpgsql
 stable
 set search_path = ''
 as $$
-    select
-        me.user_id,
-        jsonb_build_object(
-            'conversation_id', me.conversation_id,
-            'gig_id', c.gig_id,
-            'created_at', c.created_at,
-            'last_message_at', c.last_message_at,
-            'last_read_at', me.last_read_at,
-            'unread_count', (
-                select count(*)
-                from public.messages as m
-                where m.conversation_id = me.conversation_id
-                    and m.created_at > coalesce(me.last_read_at, '-infinity'::timestamptz)
-                    and m.sender_id is distinct from me.user_id
-                    and m.deleted_at is null
-            ),
-            'other_participant', (
-                select jsonb_build_object(
-                    'id', pr.id,
-                    'username', pr.username,
-                    'full_name', pr.full_name,
-                    'avatar_url', pr.avatar_url,
-                    'headline', pr.headline,
-                    'account_type', pr.account_type,
-                    'is_verified', pr.is_verified
-                )
-                from public.conversation_participants as other
-                join public.profiles as pr on pr.id = other.user_id
-                where other.conversation_id = me.conversation_id and other.user_id <> me.user_id
-            ),
-            'last_message', (
-                select jsonb_build_object(
-                    'id', m.id,
-                    'sender_id', m.sender_id,
-                    'body', m.body,
-                    'attachments', m.attachments,
-                    'created_at', m.created_at,
-                    'edited_at', m.edited_at,
-                    'deleted_at', m.deleted_at
-                )
-                from public.messages as m
-                where m.conversation_id = me.conversation_id
-                order by m.created_at desc, m.id desc
-                limit 1
-            )
-        )
-    from public.conversation_participants as me
-    join public.conversations as c on c.id = me.conversation_id
-    where me.conversation_id = p_conversation_id
-        and (p_user_id is null or me.user_id = p_user_id)
-$$;
-revoke execute on function private.realtime_inbox_rows(uuid, uuid) from public, anon, authenticated;
-
--- Sends every participant's (or p_user_id's) inbox row to their own topic.
-create or replace function private.realtime_send_inbox_rows(p_conversation_id uuid, p_user_id uuid default null)
-returns void
-language plpgsql
-set search_path = ''
-as $$
-declare
-    v_row record;
 begin
-    for v_row in select * from private.realtime_inbox_rows(p_conversation_id, p_user_id) loop
-        perform realtime.send(
-            jsonb_build_object('conversation', v_row.inbox_row),
-            'conversation_updated',
-            'user:' || v_row.user_id::text,
-            true
-        );
-    end loop;
+    return (
+        select count(*)
+        from public.messages as m
+        where m.conversation_id = p_conversation_id
+            and m.created_at > coalesce(p_last_read_at, '-infinity'::timestamptz)
+            and m.sender_id is distinct from p_user_id
+            and m.deleted_at is null
+    );
 end
 $$;
-revoke execute on function private.realtime_send_inbox_rows(uuid, uuid) from public, anon, authenticated;
+revoke execute on function private.unread_count(uuid, uuid, timestamptz) from public, anon, authenticated;
 
 /** Section - Messages */
 -- conversation:<id>: the new message as a participant reads it, or an edit or deletion (the
--- state the API shows: a deleted message's body and attachments are empty). Each participant's
--- inbox row follows a new message, a deletion, and an edit of the conversation's last message.
+-- state the API shows: a deleted message's body and attachments are empty).
+-- user:<id>: conversation_updated, the fields of that user's my_conversations() row that changed,
+-- keyed as there, with conversation_id (a merge patch: absent keys keep their value). A new
+-- message is both participants' last_message and changes the recipient's unread_count; an edit
+-- or deletion of the last message changes last_message; a deletion changes the recipient's
+-- unread_count. (Whole rows, with the other participant's profile, cost more to build on every
+-- message than the rest of the insert: docs/benchmarks.md.)
 create or replace function private.messages_broadcast()
 returns trigger
 language plpgsql
 security definer
--- Writes realtime.messages for every participant's topics (their own user:<id> included) and
--- reads both participants' inbox rows.
+-- Writes realtime.messages for the conversation's and both participants' topics, and reads the
+-- recipient's read marker.
 set search_path = ''
 as $$
 declare
-    v_topic text := 'conversation:' || new.conversation_id::text;
-    v_event text;
+    v_last jsonb := '{}';
+    v_recipient jsonb;
 begin
     begin
         if tg_op = 'INSERT' then
-            perform realtime.send(jsonb_build_object('message', to_jsonb(new)), 'message_created', v_topic, true);
+            perform realtime.send(
+                jsonb_build_object('message', to_jsonb(new)),
+                'message_created', 'conversation:' || new.conversation_id::text, true
+            );
         else
-            v_event := case when new.deleted_at is not null then 'message_deleted' else 'message_updated' end;
             perform realtime.send(
                 jsonb_build_object('message', jsonb_build_object(
                     'id', new.id,
@@ -129,19 +74,54 @@ begin
                     'deleted_at', new.deleted_at,
                     'updated_at', new.updated_at
                 )),
-                v_event, v_topic, true
+                case when new.deleted_at is not null then 'message_deleted' else 'message_updated' end,
+                'conversation:' || new.conversation_id::text, true
             );
-            if v_event = 'message_updated' and exists (
-                -- Only the last message is in the inbox: an older one's edit changes no row there.
-                select 1
-                from public.messages as m
-                where m.conversation_id = new.conversation_id
-                    and (m.created_at, m.id) > (new.created_at, new.id)
-            ) then
-                return null;
+        end if;
+        -- The inbox shows the conversation's latest message (deleted or not).
+        if not exists (
+            select 1
+            from public.messages as m
+            where m.conversation_id = new.conversation_id
+                and (m.created_at, m.id) > (new.created_at, new.id)
+        ) then
+            v_last := jsonb_build_object(
+                'conversation_id', new.conversation_id,
+                'last_message', jsonb_build_object(
+                    'id', new.id,
+                    'sender_id', new.sender_id,
+                    'body', new.body,
+                    'attachments', new.attachments,
+                    'created_at', new.created_at,
+                    'edited_at', new.edited_at,
+                    'deleted_at', new.deleted_at
+                )
+            );
+            if tg_op = 'INSERT' then
+                v_last := v_last || jsonb_build_object('last_message_at', new.created_at);
+            end if;
+            if new.sender_id is not null then
+                perform realtime.send(
+                    jsonb_build_object('conversation', v_last),
+                    'conversation_updated', 'user:' || new.sender_id::text, true
+                );
             end if;
         end if;
-        perform private.realtime_send_inbox_rows(new.conversation_id);
+        if new.recipient_id is not null and (v_last <> '{}' or new.deleted_at is not null) then
+            v_recipient := v_last || jsonb_build_object('conversation_id', new.conversation_id);
+            if tg_op = 'INSERT' or new.deleted_at is not null then
+                select v_recipient || jsonb_build_object(
+                    'unread_count', private.unread_count(p.conversation_id, p.user_id, p.last_read_at)
+                )
+                into v_recipient
+                from public.conversation_participants as p
+                where p.conversation_id = new.conversation_id and p.user_id = new.recipient_id;
+            end if;
+            perform realtime.send(
+                jsonb_build_object('conversation', v_recipient),
+                'conversation_updated', 'user:' || new.recipient_id::text, true
+            );
+        end if;
     exception when others then
         -- A failing broadcast never loses the message: only this block's work is rolled back.
         raise warning 'messages_broadcast(%, %) failed: % (SQLSTATE %)', tg_op, new.id, sqlerrm, sqlstate;
@@ -169,7 +149,7 @@ execute function private.messages_broadcast();
 
 /** Section - Read state */
 -- conversation:<id>: a participant read up to last_read_at (both participants read both
--- markers through the API); the reader's inbox row shows the new unread count.
+-- markers through the API); the reader's inbox patch has the new marker and unread count.
 create or replace function private.conversation_participants_broadcast_read()
 returns trigger
 language plpgsql
@@ -187,7 +167,14 @@ begin
             ),
             'read', 'conversation:' || new.conversation_id::text, true
         );
-        perform private.realtime_send_inbox_rows(new.conversation_id, new.user_id);
+        perform realtime.send(
+            jsonb_build_object('conversation', jsonb_build_object(
+                'conversation_id', new.conversation_id,
+                'last_read_at', new.last_read_at,
+                'unread_count', private.unread_count(new.conversation_id, new.user_id, new.last_read_at)
+            )),
+            'conversation_updated', 'user:' || new.user_id::text, true
+        );
     exception when others then
         raise warning 'conversation_participants_broadcast_read(%, %) failed: % (SQLSTATE %)',
             new.conversation_id, new.user_id, sqlerrm, sqlstate;
