@@ -248,8 +248,11 @@ def test_a_failing_broadcast_never_loses_the_message(db, chat):
     db.execute("alter function realtime.send(jsonb, text, text, boolean) rename to send_gone")
     db.execute("create function realtime.send(payload jsonb, event text, topic text, private boolean default true) "
                "returns void language plpgsql as $$ begin raise exception 'realtime is down'; end $$")
+    notices: list[str] = []
+    db.admin.add_notice_handler(lambda d: notices.append(d.message_primary or ""))
     msg = send_message(db, chat["ada"], chat["cid"], "this must arrive")
     assert db.execute("select body from public.messages where id = %s", (msg["id"],)) == [("this must arrive",)]
+    assert any(n.startswith("messages_broadcast(INSERT") and "realtime is down" in n for n in notices)
     # The notification (and its own trigger's failing broadcast) is kept too; nothing was broadcast.
     assert db.execute("select count(*) from public.notifications where user_id = %s", (chat["bob"].id,)) == [(1,)]
     assert db.execute("select count(*) from realtime.messages") == [(0,)]
