@@ -43,8 +43,8 @@ revoke execute on function private.unread_count(uuid, uuid, timestamptz) from pu
 -- keyed as there, with conversation_id (a merge patch: absent keys keep their value). A new
 -- message is both participants' last_message and changes the recipient's unread_count; an edit
 -- or deletion of the last message changes last_message; a deletion changes the recipient's
--- unread_count. (Whole rows, with the other participant's profile, cost more to build on every
--- message than the rest of the insert: docs/benchmarks.md.)
+-- unread_count. (Whole rows, with the other participant's profile, doubled this trigger's time:
+-- docs/realtime.md.)
 create or replace function private.messages_broadcast()
 returns trigger
 language plpgsql
