@@ -253,8 +253,10 @@ grant execute on function storage.foldername(text), storage.filename(text), stor
 create schema if not exists realtime authorization supabase_realtime_admin;
 grant usage on schema realtime to anon, authenticated, service_role;
 
+-- As Realtime's own migrations create it: partitioned by day on inserted_at (Realtime adds a
+-- partition per day and drops those older than a few days; one default partition stands in for
+-- them here), with the partial index Realtime reads private broadcasts through.
 create table realtime.messages (
-    id uuid not null default gen_random_uuid(),
     topic text not null,
     extension text not null,
     payload jsonb,
@@ -262,9 +264,14 @@ create table realtime.messages (
     private boolean default false,
     updated_at timestamp not null default now(),
     inserted_at timestamp not null default now(),
+    id uuid not null default gen_random_uuid(),
     primary key (id, inserted_at)
-);
+) partition by range (inserted_at);
+create table realtime.messages_default partition of realtime.messages default;
+create index messages_inserted_at_topic_index on realtime.messages (inserted_at desc, topic)
+where extension = 'broadcast' and private is true;
 alter table realtime.messages owner to supabase_realtime_admin;
+alter table realtime.messages_default owner to supabase_realtime_admin;
 alter table realtime.messages enable row level security;
 grant select, insert, update on realtime.messages to anon, authenticated, service_role;
 grant all on realtime.messages to postgres;
@@ -277,6 +284,72 @@ as $$
 $$;
 alter function realtime.topic() owner to supabase_realtime_admin;
 grant execute on function realtime.topic() to public, anon, authenticated, service_role;
+
+-- Broadcast from the database. Like Realtime's own, these run with the caller's rights (not
+-- security definer): the caller's insert into realtime.messages is what reaches the topic's
+-- subscribers. send() keeps its failures to itself (a warning); broadcast_changes() raises.
+create function realtime.send(payload jsonb, event text, topic text, private boolean default true)
+returns void
+language plpgsql
+as $$
+declare
+    v_id uuid := gen_random_uuid();
+begin
+    begin
+        -- The payload carries the message id unless the caller gave one.
+        if not payload ? 'id' then
+            payload := payload || jsonb_build_object('id', v_id);
+        end if;
+        -- The topic is set for the rest of the transaction, as Realtime's send() leaves it.
+        perform set_config('realtime.topic', topic, true);
+        insert into realtime.messages (id, topic, extension, event, payload, private)
+        values (v_id, send.topic, 'broadcast', send.event, send.payload, send.private);
+    exception when others then
+        raise warning 'ErrorSendingBroadcastMessage: %', sqlerrm;
+    end;
+end
+$$;
+alter function realtime.send(jsonb, text, text, boolean) owner to supabase_realtime_admin;
+
+-- The row before and after a change, as one broadcast: {record, old_record, operation, table,
+-- schema} (the payload id is added by send()).
+create function realtime.broadcast_changes(
+    topic_name text,
+    event_name text,
+    operation text,
+    table_name text,
+    table_schema text,
+    new record,
+    old record,
+    level text default 'ROW'
+)
+returns void
+language plpgsql
+as $$
+begin
+    if level = 'STATEMENT' then
+        raise exception 'function can only be triggered for each row, not for each statement';
+    end if;
+    if operation not in ('INSERT', 'UPDATE', 'DELETE') then
+        raise exception 'Unexpected operation type: %', operation;
+    end if;
+    perform realtime.send(
+        jsonb_build_object(
+            'old_record', old,
+            'record', new,
+            'operation', operation,
+            'table', table_name,
+            'schema', table_schema
+        ),
+        event_name,
+        topic_name
+    );
+exception when others then
+    raise exception 'Failed to process the row: %', sqlerrm;
+end
+$$;
+alter function realtime.broadcast_changes(text, text, text, text, text, record, record, text)
+owner to supabase_realtime_admin;
 
 do $$
 begin

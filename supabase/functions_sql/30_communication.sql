@@ -896,24 +896,34 @@ revoke execute on function private.jitsi_call_access(uuid, uuid) from public, an
 grant execute on function private.jitsi_call_access(uuid, uuid) to service_role;
 
 /** Section - Realtime topics */
--- conversation:<id>: its participants receive and send (typing, presence).
+-- conversation:<id>: its participants receive and send (typing, presence), unless either
+-- blocked the other: a block stops messages, typing and presence in both directions.
 -- user:<id>: that user receives; nobody sends from a client.
 create or replace function private.realtime_topic_allowed(p_topic text, p_send boolean)
 returns boolean
 language plpgsql
 stable
 security definer
--- Realtime evaluates this for any member's topic; membership rows are not all readable.
+-- Realtime evaluates this for any member's topic; membership rows and blocks are not all readable.
 set search_path = ''
 as $$
 declare
     v_uid uuid := auth.uid();
+    v_conversation uuid;
 begin
     if v_uid is null or p_topic is null then
         return false;
     end if;
     if p_topic like 'conversation:%' then
-        return private.is_participant(private.try_uuid(substr(p_topic, 14)), v_uid);
+        v_conversation := private.try_uuid(substr(p_topic, 14));
+        return private.is_participant(v_conversation, v_uid)
+            and not exists (
+                select 1
+                from public.conversation_participants as other
+                where other.conversation_id = v_conversation
+                    and other.user_id <> v_uid
+                    and private.is_blocked(other.user_id, v_uid)
+            );
     end if;
     if p_topic like 'user:%' then
         return not p_send and private.try_uuid(substr(p_topic, 6)) = v_uid;

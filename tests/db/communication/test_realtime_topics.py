@@ -1,5 +1,6 @@
 """Realtime authorisation on realtime.messages, evaluated as Realtime does: a select (receive) or
-insert (send) with `realtime.topic` set and the user's claims. Plus the publication's tables."""
+insert (send) with `realtime.topic` set and the user's claims. Plus the publication, which no
+longer carries the tables whose changes are broadcast."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import dataclasses
 
 import pytest
 
+from scripts import paths
 from tests.support.comms import start_conversation
 
 
@@ -15,6 +17,14 @@ def topics(db):
     users = {n: db.create_user(f"{n}@example.test") for n in ("ada", "bob", "eve")}
     cid = start_conversation(db, users["ada"], users["bob"])
     return {**users, "conversation": f"conversation:{cid}", "user": f"user:{users['ada'].id}"}
+
+
+@pytest.fixture
+def blocked(db, topics):
+    """ada and bob's conversation, then bob blocks ada."""
+    db.as_user(topics["bob"]).one("insert into public.user_blocks (blocked_id) values (%s) returning blocked_id",
+                                  (topics["ada"].id,))
+    return topics
 
 
 def on_topic(db, users, actor, topic):
@@ -64,7 +74,42 @@ def test_postgres_changes_extension_is_not_a_broadcast_channel(db, topics):
                  "returning id", (topics["conversation"],))
 
 
-def test_publication_carries_the_four_tables(db):
+@pytest.mark.parametrize("actor", ["ada", "bob"])
+def test_a_block_closes_the_conversation_topic_both_ways(db, blocked, actor):
+    name = blocked["conversation"]
+    assert receives(db, blocked, actor, name) is False
+    on_topic(db, blocked, actor, name).rejects("42501", SEND, (name,))
+    # Each still receives on their own topic.
+    own = f"user:{blocked[actor].id}"
+    assert receives(db, blocked, actor, own) is True
+
+
+def test_unblocking_opens_the_conversation_topic_again(db, blocked):
+    db.as_user(blocked["bob"]).one("delete from public.user_blocks where blocked_id = %s returning blocked_id",
+                                   (blocked["ada"].id,))
+    assert receives(db, blocked, "ada", blocked["conversation"]) is True
+
+
+BROADCAST_TABLES = {"conversation_participants", "messages", "notifications", "video_calls"}
+
+
+def published(db) -> set[str]:
     rows = db.execute("select tablename from pg_publication_tables where pubname = 'supabase_realtime' "
-                      "and schemaname = 'public' order by tablename")
-    assert {"conversation_participants", "messages", "notifications", "video_calls"} <= {r[0] for r in rows}
+                      "and schemaname = 'public'")
+    return {r[0] for r in rows}
+
+
+def test_broadcast_tables_are_not_in_the_publication(db):
+    assert published(db) & BROADCAST_TABLES == set()
+
+
+MIGRATION = paths.MIGRATIONS_DIR / "20261204194000_realtime_broadcast_only.sql"
+
+
+def test_the_publication_migration_removes_only_members_and_runs_twice(db):
+    # As a project that still publishes two of the tables, and another table of its own.
+    db.execute("create table public.elsewhere (id int primary key)")
+    db.execute("alter publication supabase_realtime add table public.messages, public.video_calls, public.elsewhere")
+    for _ in range(2):
+        db.execute(MIGRATION.read_text())
+        assert "elsewhere" in published(db) and not published(db) & BROADCAST_TABLES
