@@ -8,7 +8,7 @@ UGIG_DB := $(VENV)/bin/ugig-db
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 PYTEST_ARGS ?=
 
-.PHONY: install system-deps test dev db-start db-stop migrate status lint advise seed bench clean
+.PHONY: install system-deps test dev db-start db-stop migrate status lint advise seed seed-sql types bench clean
 
 install: system-deps $(VENV)/.installed node_modules/.installed
 
@@ -51,6 +51,13 @@ advise: install
 
 seed: install
 	$(UGIG_DB) seed
+
+# Generated files, checked for staleness by tests/tooling/test_generated_files.py.
+seed-sql: install
+	$(PY) -m scripts.seedsql
+
+types: install
+	$(PY) -m scripts.dbtypes
 
 # Benchmarks: every module in scripts/bench/ (client queries write docs/benchmarks.md).
 bench: install

@@ -1,7 +1,7 @@
 """`ugig-db advise`: Supabase's own advisors (the pinned CLI) plus ours in scripts/advisors/.
 
 Each of our checks is one query, `scripts/advisors/<name>.sql`, returning (level, object,
-detail) rows, documented in `<name>.md` beside it and tested in `tests/advisors/test_<name>.py`.
+detail) rows, documented in `<name>.md` beside it and tested in `tests/tooling/advisors/test_<name>.py`.
 Any WARN or ERROR makes the command fail; INFO findings are printed only.
 """
 

@@ -3,7 +3,7 @@
 Every table, view, type and function in `public` with its `comment on` text, its columns or
 arguments, what `anon` and `authenticated` are granted (down to columns) and the names of the
 row-level policies that filter them. The comments carry the rules and errors, so keeping them
-true keeps the document true; tests/test_apidocs.py fails when the file is stale.
+true keeps the document true; tests/tooling/test_apidocs.py fails when the file is stale.
 
     python -m scripts.apidocs [--server-url URL] [--check]
 

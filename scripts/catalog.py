@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import psycopg
 
-SCHEMAS = ["public", "private"]
+from scripts.declarative import FOREIGN_POLICY_TABLES, SCHEMAS
 
 # (kind, query returning (key, definition, parent)): parent is the table or function an entry
 # belongs to (a column, grant, policy or trigger), so a whole missing table reads as one finding.
@@ -81,7 +81,22 @@ _QUERIES: list[tuple[str, str]] = [
                format('%%s for %%s to %%s using (%%s) with check (%%s)', lower(permissive), lower(cmd),
                       array_to_string(roles, ', '), qual, with_check),
                format('%%I.%%I', schemaname, tablename)
-        from pg_policies where schemaname = any(%(schemas)s)"""),
+        from pg_policies
+        where schemaname = any(%(schemas)s) or format('%%s.%%s', schemaname, tablename) = any(%(foreign)s)"""),
+    ("comment", """
+        select format('on function %%I.%%I(%%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)),
+               d.description, format('%%I.%%I(%%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid))
+        from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        join pg_description d on d.classoid = 'pg_proc'::regclass and d.objoid = p.oid and d.objsubid = 0
+        where n.nspname = any(%(schemas)s)
+        union all
+        select case when d.objsubid = 0 then format('on %%I.%%I', n.nspname, c.relname)
+                    else format('on %%I.%%I.%%I', n.nspname, c.relname, a.attname) end,
+               d.description, format('%%I.%%I', n.nspname, c.relname)
+        from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        join pg_description d on d.classoid = 'pg_class'::regclass and d.objoid = c.oid
+        left join pg_attribute a on a.attrelid = c.oid and a.attnum = d.objsubid and d.objsubid > 0
+        where n.nspname = any(%(schemas)s) and c.relkind in ('r', 'p', 'v', 'm')"""),
     ("index", """
         select format('%%I on %%I.%%I', i.relname, n.nspname, c.relname), pg_get_indexdef(i.oid),
                format('%%I.%%I', n.nspname, c.relname)
@@ -122,7 +137,7 @@ def snapshot(conn: psycopg.Connection, schemas: list[str] = SCHEMAS) -> Snapshot
     """{(kind, key): entry} for every object of ours in the given schemas."""
     found: Snapshot = {}
     for kind, query in _QUERIES:
-        for key, definition, parent in conn.execute(query, {"schemas": schemas}):
+        for key, definition, parent in conn.execute(query, {"schemas": schemas, "foreign": FOREIGN_POLICY_TABLES}):
             found[(kind, key)] = Entry(definition, parent)
     return found
 
@@ -135,9 +150,9 @@ class Difference:
 
     def __str__(self) -> str:
         what = {
-            "extra": "in the database, defined by no file",
-            "changed": "differs from what the files define",
-            "missing": "defined by the files, missing from the database",
+            "extra": "in the database, defined by no migration",
+            "changed": "differs from what the migrations define",
+            "missing": "defined by the migrations, missing from the database",
         }[self.change]
         return f"{self.kind} {self.key}: {what}"
 

@@ -8,13 +8,31 @@ from pathlib import Path
 
 import psycopg
 
-from scripts import advise, dburl, lint, localdb, migrate, reset, seed, sqlfiles, status, supabase_cli
+from scripts import (
+    advise, capture, dburl, declarative, lint, localdb, migrate, paths, reset, seed, sqlfiles, status, supabase_cli,
+)
 
 FINDINGS = 2  # exit code of `advise` when a check reports a WARN or ERROR
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
-    migrate.migrate(dburl.resolve(args.db_url), dry_run=args.dry_run)
+    migrate.migrate(dburl.resolve(args.db_url), dry_run=args.dry_run, lock_timeout=args.lock_timeout)
+    return 0
+
+
+def _cmd_migration_new(args: argparse.Namespace) -> int:
+    layout = declarative.Layout()
+    if args.empty:
+        path = capture.write_migration(layout, args.name, [], args.why)
+        print(f"wrote {path.relative_to(paths.PROJECT_ROOT)}: write its DDL (tables, columns, indexes)")
+        return 0
+    statements = capture.pending_changes(args.shadow_server or localdb.start(), layout)
+    if not statements:
+        print("nothing to capture: the migrations carry every change of supabase/functions_sql "
+              "and supabase/policies; no file written")
+        return 0
+    path = capture.write_migration(layout, args.name, statements, args.why)
+    print(f"wrote {path.relative_to(paths.PROJECT_ROOT)} ({len(statements)} statements)")
     return 0
 
 
@@ -97,13 +115,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("migrate", help="apply pending migrations, changed functions and policies")
     p.add_argument("--db-url", help="target database (default: SUPABASE_DB_URL, else local)")
-    p.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    p.add_argument("--dry-run", action="store_true",
+                   help="apply the plan in a transaction that is rolled back: a broken migration fails, nothing changes")
+    p.add_argument("--lock-timeout", default=migrate.LOCK_TIMEOUT,
+                   help="give up when a lock is not granted within this time (Postgres interval; default %(default)s)")
     p.set_defaults(func=_cmd_migrate)
+
+    p = sub.add_parser("migration", help="write a new migration")
+    migration = p.add_subparsers(dest="action", required=True)
+    p = migration.add_parser(
+        "new",
+        help="capture every change of supabase/functions_sql and supabase/policies that no migration "
+             "carries yet into supabase/migrations/<timestamp>_<name>.sql (nothing to capture: no file)",
+    )
+    p.add_argument("name", help="snake_case: what the change is")
+    p.add_argument("--empty", action="store_true",
+                   help="write an empty migration for hand-written DDL (tables, columns, indexes) instead")
+    p.add_argument("--why", help="what the change is for: opens the migration as a comment (one line per line)")
+    p.add_argument("--shadow-server", help="server for the shadow databases (default: the local cluster)")
+    p.set_defaults(func=_cmd_migration_new)
 
     p = sub.add_parser(
         "status",
-        help="pending migrations, changed files, and drift from supabase/ "
-             "(exit 0 clean, 2 pending work, 3 drift)",
+        help="pending migrations, drift from the migrations, and changes of the function and policy "
+             "files that no migration carries (exit 0 clean, 2 pending, 3 drift, 4 uncaptured files, "
+             "5 applied migration without a file; the highest wins)",
     )
     p.add_argument("--db-url", help="target database (default: SUPABASE_DB_URL, else local)")
     p.set_defaults(func=_cmd_status)
@@ -156,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (
         migrate.MigrateError, sqlfiles.SqlFileError, localdb.LocalDbError, reset.ResetError,
+        capture.CaptureError, declarative.DeclarativeError,
         supabase_cli.SupabaseCliError,
         psycopg.OperationalError,  # cannot connect: the message says why, no traceback needed
     ) as exc:

@@ -42,18 +42,23 @@ def run(
         return scale_seed.generate(db_url, scale, out=out)
     if remote_auth == "env":
         remote_auth = _remote_auth()
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        return load_demo(conn, remote_auth)
+
+
+def load_demo(conn: psycopg.Connection, remote_auth: tuple[str, str] | None) -> list[str]:
+    """The demo on an open autocommit connection; returns the files it loaded."""
     password, users = seed_users.load()
     files = sorted(paths.SEED_DIR.glob("*.sql"))
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        if remote_auth:
-            # Auth commits each user itself; the rest waits until all of them exist.
-            seed_users.create_remote(*remote_auth, seed_users.missing(conn, users), password)
-        with conn.transaction():
-            if not remote_auth:
-                seed_users.create_local(conn, seed_users.missing(conn, users), password)
-            seed_users.fill_profiles(conn, users)
-            for path in files:
-                _run_file(conn, path)
+    if remote_auth:
+        # Auth commits each user itself; the rest waits until all of them exist.
+        seed_users.create_remote(*remote_auth, seed_users.missing(conn, users), password)
+    with conn.transaction():
+        if not remote_auth:
+            seed_users.create_local(conn, seed_users.missing(conn, users), password)
+        seed_users.fill_profiles(conn, users)
+        for path in files:
+            _run_file(conn, path)
     return [paths.SEED_DIR.joinpath("users.json").name, *(p.name for p in files)]
 
 

@@ -12,11 +12,6 @@ from scripts import paths
 from scripts.sqlsplit import Statement, split
 
 MIGRATION_NAME = re.compile(r"^(?P<version>\d{14})_(?P<name>[a-z0-9_]+)\.sql$")
-# `create policy <name> on <table>`: what a policy file covers.
-_POLICY_TARGET = re.compile(
-    r"^\s*create\s+policy\s+(?:\"(?:[^\"]|\"\")+\"|\S+)\s+on\s+(?P<table>(?:\"[^\"]+\"|[\w$]+)(?:\s*\.\s*(?:\"[^\"]+\"|[\w$]+))?)",
-    re.IGNORECASE,
-)
 
 
 class SqlFileError(ValueError):
@@ -35,9 +30,7 @@ class SqlFile:
     @property
     def rel(self) -> str:
         """Path relative to the project; files elsewhere (scratch copies) keep their full path."""
-        if self.path.is_relative_to(paths.PROJECT_ROOT):
-            return self.path.relative_to(paths.PROJECT_ROOT).as_posix()
-        return self.path.as_posix()
+        return _shown(self.path)
 
     @cached_property
     def sha256(self) -> str:
@@ -47,19 +40,6 @@ class SqlFile:
     def statements(self) -> list[Statement]:
         return split(self.text)
 
-    @cached_property
-    def policy_tables(self) -> list[str]:
-        """Tables whose policies this file declares, schema-qualified, in file order."""
-        found: list[str] = []
-        for stmt in self.statements:
-            match = _POLICY_TARGET.match(stmt.text)
-            if match:
-                table = re.sub(r"\s+", "", match.group("table")).replace('"', "").lower()
-                table = table if "." in table else f"public.{table}"
-                if table not in found:
-                    found.append(table)
-        return found
-
 
 @dataclass(frozen=True)
 class Migration(SqlFile):
@@ -68,20 +48,30 @@ class Migration(SqlFile):
 
 
 def migrations(directory: Path | None = None) -> list[Migration]:
+    """Every file of the directory is a migration (hidden files aside): a misnamed one (`.SQL`,
+    `.txt`, no version) is an error naming it, never silently skipped."""
     directory = directory or paths.MIGRATIONS_DIR
     found: list[Migration] = []
-    for path in sorted(directory.glob("*.sql")):
+    for path in sorted(p for p in directory.iterdir() if not p.name.startswith(".")):
         match = MIGRATION_NAME.match(path.name)
-        if not match:
+        if not match or not path.is_file():
             raise SqlFileError(
-                f"{path.name}: migration files are named <YYYYMMDDHHMMSS>_<snake_name>.sql"
+                f"{_shown(path)}: migration files are named <YYYYMMDDHHMMSS>_<snake_name>.sql"
             )
         found.append(Migration(path, "migration", match["version"], match["name"]))
-    versions = [m.version for m in found]
-    duplicates = sorted({v for v in versions if versions.count(v) > 1})
-    if duplicates:
-        raise SqlFileError(f"two migrations share the version {', '.join(duplicates)}")
+    by_version: dict[str, list[Migration]] = {}
+    for m in found:
+        by_version.setdefault(m.version, []).append(m)
+    for version, same in by_version.items():
+        if len(same) > 1:
+            raise SqlFileError(
+                f"two migrations share the version {version}: {' and '.join(m.rel for m in same)}"
+            )
     return found
+
+
+def _shown(path: Path) -> str:
+    return path.relative_to(paths.PROJECT_ROOT).as_posix() if path.is_relative_to(paths.PROJECT_ROOT) else path.as_posix()
 
 
 def functions(directory: Path | None = None) -> list[SqlFile]:

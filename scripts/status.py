@@ -1,9 +1,11 @@
-"""`ugig-db status`: pending work, and drift between a database and the files in supabase/.
+"""`ugig-db status`: pending work, drift, and declarative changes no migration carries.
 
-Drift is found by building a shadow database from the files with migrate's own code and comparing
-catalog snapshots (scripts/catalog.py). So that pending work is not mistaken for drift, the
-target is compared as migrate would leave it: the plan is applied inside a transaction that is
-always rolled back. Status never changes the target.
+Two shadow databases are built with migrate's own code (scripts/capture.py): one from the
+migrations alone, which is what every deploy builds, and one from the migrations plus the
+function and policy files. The target is compared with the first (drift); the first with the
+second (changes of the files that `ugig-db migration new` has not captured yet). So that pending
+migrations are not mistaken for drift, the target is compared as migrate would leave it: the plan
+is applied inside a transaction that is always rolled back. Status never changes the target.
 """
 
 from __future__ import annotations
@@ -13,26 +15,35 @@ from typing import Callable
 
 import psycopg
 
-from scripts import catalog, migrate
+from scripts import capture, catalog, migrate, sqlfiles
 from scripts.migrate import Layout, Plan
-from scripts.scratchdb import scratch_database
 
-# Exit codes of `ugig-db status` (errors, like every command's, exit 1).
-CLEAN, PENDING, DRIFT = 0, 2, 3
+# Exit codes of `ugig-db status` (errors, like every command's, exit 1). When several apply, the
+# highest wins.
+CLEAN, PENDING, DRIFT, UNCAPTURED, ORPHANED = 0, 2, 3, 4, 5
 
 # Status takes migrate's locks for a moment; it must never queue behind live traffic for long.
 LOCK_TIMEOUT = "5s"
+
+_UNCAPTURED = {
+    "extra": "removed from the files, still created by the migrations",
+    "changed": "changed in the files since the last migration that carries it",
+    "missing": "defined by the files, carried by no migration",
+}
 
 
 @dataclass
 class Report:
     plan: Plan
     drift: list[catalog.Difference] = field(default_factory=list)
+    uncaptured: list[catalog.Difference] = field(default_factory=list)
+    orphaned: list[str] = field(default_factory=list)  # applied versions without a file
 
     @property
     def exit_code(self) -> int:
-        if self.drift:
-            return DRIFT
+        for code, found in ((ORPHANED, self.orphaned), (UNCAPTURED, self.uncaptured), (DRIFT, self.drift)):
+            if found:
+                return code
         return CLEAN if self.plan.empty else PENDING
 
     def lines(self) -> list[str]:
@@ -41,42 +52,47 @@ class Report:
         if plan.bootstrap:
             out.append("bootstrap: pending (no auth schema: migrate adds the local Supabase stand-in)")
         out += [f"pending migration: {m.rel}" for m in plan.pending]
-        out += [f"changed file: {path}" for path in plan.changed_files]
-        out += [f"removed policy file: {path}" for path in plan.removed_policy_files]
         if plan.empty:
-            out.append("migrations: up to date; function and policy files: up to date")
+            out.append("migrations: up to date")
+        out += [f"applied migration without a file: {v} (its file was removed or renamed)" for v in self.orphaned]
+        if self.uncaptured:
+            out.append(
+                f"not in any migration: {len(self.uncaptured)} change(s) of supabase/functions_sql and "
+                "supabase/policies (run `ugig-db migration new <name>`):"
+            )
+            out += [f"  {d.kind} {d.key}: {_UNCAPTURED[d.change]}" for d in self.uncaptured]
+        else:
+            out.append("function and policy files: captured by the migrations")
         if self.drift:
-            out.append(f"drift: {len(self.drift)} difference(s) between the database and supabase/:")
+            out.append(f"drift: {len(self.drift)} difference(s) between the database and the migrations:")
             out += [f"  {d}" for d in self.drift]
         else:
             out.append("drift: none")
         return out
 
 
-def _target_snapshot(db_url: str, layout: Layout) -> tuple[Plan, catalog.Snapshot]:
-    """The plan, and the target's snapshot as if it were applied (then rolled back)."""
+def _target(db_url: str, layout: Layout) -> tuple[Plan, catalog.Snapshot, list[str]]:
+    """The plan, the target's snapshot as if it were applied (then rolled back), and the
+    applied versions no file has."""
     with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute(f"set lock_timeout = '{LOCK_TIMEOUT}'")
         with conn.transaction(force_rollback=True):
+            conn.execute("select set_config('lock_timeout', %s, true)", (LOCK_TIMEOUT,))
             conn.execute("select pg_advisory_xact_lock(%s)", (migrate.LOCK_KEY,))
+            files = {m.version for m in sqlfiles.migrations(layout.migrations)}
+            orphaned = sorted(v for v in migrate.applied(conn) if v not in files)
             plan = migrate.make_plan(conn, layout)
             if not plan.empty:
                 migrate.apply(conn, plan, layout)
-            return plan, catalog.snapshot(conn)
-
-
-def _shadow_snapshot(shadow_server: str, layout: Layout) -> catalog.Snapshot:
-    with scratch_database(shadow_server, prefix="ugig_shadow") as shadow_url:
-        migrate.migrate(shadow_url, layout=layout, out=lambda _line: None)
-        with psycopg.connect(shadow_url) as conn:
-            return catalog.snapshot(conn)
+            return plan, catalog.snapshot(conn), orphaned
 
 
 def status(db_url: str, shadow_server: str, *, layout: Layout = Layout()) -> Report:
-    """Compare `db_url` with a shadow built from the files on `shadow_server` (then dropped)."""
-    plan, actual = _target_snapshot(db_url, layout)
-    expected = _shadow_snapshot(shadow_server, layout)
-    return Report(plan, catalog.diff(actual, expected))
+    """Compare `db_url` and the files with shadows built on `shadow_server` (then dropped)."""
+    plan, actual, orphaned = _target(db_url, layout)
+    with capture.shadows(shadow_server, layout) as (migrated, declared):
+        with psycopg.connect(migrated) as m, psycopg.connect(declared) as d:
+            expected, declared_snapshot = catalog.snapshot(m), catalog.snapshot(d)
+    return Report(plan, catalog.diff(actual, expected), catalog.diff(expected, declared_snapshot), orphaned)
 
 
 def run(db_url: str, shadow_server: str, *, layout: Layout = Layout(),

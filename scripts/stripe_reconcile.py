@@ -74,7 +74,7 @@ def reconcile(db_url: str, config: Mapping[str, Any], *, grace_seconds: int = 36
                 report.missing.append(sub_id)
                 continue
             event = snapshot_event(sub.to_dict(for_json=True), int(time.time()))
-            report.refreshed[sub_id] = store.apply_event(conn, json.dumps(event), prices)
+            report.refreshed[sub_id] = store.apply_event(conn, json.dumps(event), prices).outcome
         rows = conn.execute(
             "select event_id, outcome from private.stripe_replay_pending(%s, make_interval(secs => %s), %s)",
             (prices, replay_min_age_seconds, limit),

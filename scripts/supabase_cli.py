@@ -54,3 +54,16 @@ def run_json(args: list[str], db_url: str, *, workdir: Path = paths.PROJECT_ROOT
             f"supabase {' '.join(args)} failed: {detail or result.stderr.strip() or result.stdout.strip()}"
         )
     return payload
+
+
+def db_push(db_url: str, *, workdir: Path = paths.PROJECT_ROOT, include_seed: bool = False) -> str:
+    """`supabase db push --db-url <url> --yes`: the pending migrations of `workdir` (and with
+    `include_seed` the seed files of its config.toml), as the CLI deploys them. Returns its output."""
+    if not BINARY.exists():
+        raise SupabaseCliError(f"{BINARY} is missing: run `npm ci` (or `make install`)")
+    cmd = [str(BINARY), "db", "push", "--db-url", cli_url(db_url), "--workdir", str(workdir), "--yes",
+           *(["--include-seed"] if include_seed else [])]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        raise SupabaseCliError(f"supabase db push failed: {result.stderr.strip() or result.stdout.strip()}")
+    return result.stdout

@@ -3,6 +3,7 @@ callers that act as PostgREST does for anon, a signed-in user, or the service ro
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -24,9 +25,14 @@ def db_server() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def template_db(db_server: str) -> Iterator[str]:
-    """A database migrated once, through the same code path as `ugig-db migrate`."""
+    """A database migrated once, through the same code path as `ugig-db migrate`, or with
+    UGIG_TEMPLATE_BUILDER=supabase by `supabase db push` (tests/tooling/test_deploy_parity.py)."""
     name = database.create_database(db_server, prefix="ugig_template")
-    migrate.migrate(database.database_url(db_server, name), out=lambda _line: None)
+    url = database.database_url(db_server, name)
+    if os.environ.get("UGIG_TEMPLATE_BUILDER") == "supabase":
+        database.supabase_push(url)
+    else:
+        migrate.migrate(url, out=lambda _line: None)
     yield name
     database.drop_database(db_server, name)
 

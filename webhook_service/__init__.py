@@ -6,43 +6,18 @@ rules live in SQL functions the views call.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from flask import Flask
-
-from webhook_service import auth, billing, config, cors, db, health, jitsi, logs, plain
-from webhook_service.email import unsubscribe
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    """Application factory: settings from the environment, then `overrides` (tests).
+    """The web service (`gunicorn 'webhook_service:create_app()'`); see webhook_service/app.py.
 
-    From the environment alone every web feature is served (and must be configured) unless
-    UGIG_FEATURES narrows them; with overrides, the features those settings configure.
+    Imported on call, not with the package: the workers import `webhook_service.<x>` and must not
+    pay for Flask, Stripe and billing they never use.
     """
-    app = Flask(__name__)
-    app.config.from_mapping(config.from_env())
-    if overrides:
-        app.config.from_mapping(overrides)
-    default = config.configured_features(app.config, config.WEB_FEATURES) if overrides else config.WEB_FEATURES
-    features = config.enabled_features(app.config, default)
-    config.validate(app.config, features)
-    app.config["FEATURES"] = features
-    logs.init_app(app)
-    db.init_app(app)
-    auth.init_app(app)
-    app.register_blueprint(health.bp)
-    endpoints = plain.PlainEndpoints(app, app.wsgi_app)
-    browser_paths: list[str] = []  # what the web app calls with the user's token (cors.py)
-    if "stripe" in features:
-        app.register_blueprint(billing.bp)
-        billing.install_webhook(app, endpoints)
-        browser_paths += billing.BROWSER_PATHS
-    if "jitsi" in features:
-        jitsi.install(app, endpoints)
-        browser_paths.append(jitsi.PATH)
-    if "unsubscribe" in features:
-        unsubscribe.init_app(app)
-    app.wsgi_app = endpoints  # type: ignore[method-assign]
-    cors.install(app, frozenset(browser_paths))
-    return app
+    from webhook_service.app import create_app as factory
+
+    return factory(overrides)

@@ -4,8 +4,8 @@ Served as a plain WSGI endpoint (webhook_service/plain.py): every participant as
 as a call starts, and Flask's request machinery cost as much as verifying, deciding and signing
 together. The database decides in one function call (private.jitsi_call_access: participant,
 status, 15 minutes before start until the end), marks the first join (later joins write nothing
-and take no row lock) and returns the caller's display name; this endpoint only authenticates
-the user, maps SQLSTATEs to HTTP statuses and signs the token.
+and take no row lock) and returns when the token expires and the caller's display name; this
+endpoint only authenticates the user, maps SQLSTATEs to HTTP statuses and signs the token.
 """
 
 from __future__ import annotations
@@ -64,9 +64,8 @@ class TokenEndpoint:
             return plain.error(*mapped, exc.diag.message_primary or "request refused")
         if row is None:  # the function returns a row or raises; be explicit anyway
             return plain.error(404, "not_found", "call not found")
-        # scheduled_at stays in the function's answer for the previous release (see mark_call_joined).
-        room_name, role, _scheduled_at, ends_at, display_name, avatar_url = row
-        access = CallAccess(room_name=room_name, role=role, ends_at=ends_at, user_id=user.id,
+        room_name, role, expires_at, display_name, avatar_url = row
+        access = CallAccess(room_name=room_name, role=role, expires_at=expires_at, user_id=user.id,
                             display_name=display_name or "ugig user", avatar_url=avatar_url)
         issued = self.issuer.issue(access, datetime.now(timezone.utc))
         return Answer(200, plain.encode({

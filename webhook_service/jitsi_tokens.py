@@ -5,7 +5,7 @@
 - 8x8 JaaS: RS256 with the tenant's private key, header `kid` = "<app id>/<key id>", `iss`
   "chat", `aud` "jitsi", `sub` = app id, and string feature flags.
 
-Both carry `room`, `nbf`, `exp` (never past the call's end + 30 minutes) and `context.user`
+Both carry `room`, `nbf`, `exp` (when the database says: the call's end + 30 minutes) and `context.user`
 with string fields only (Jitsi's JWT plugins compare strings); the host is moderator and owner.
 """
 
@@ -21,7 +21,6 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from webhook_service.config import ConfigError, env_name
 
-GRACE_AFTER_END = timedelta(minutes=30)
 MIN_RSA_BITS = 2048  # RFC 7518 §3.3; 8x8 documents 4096-bit keys for JaaS
 MIN_HMAC_BYTES = 32  # RFC 7518 §3.2: an HS256 key at least as long as SHA-256's output
 CLOCK_SKEW = timedelta(seconds=10)  # nbf a little in the past: participants' clocks differ
@@ -42,7 +41,7 @@ class CallAccess:
 
     room_name: str
     role: str  # host | guest
-    ends_at: datetime
+    expires_at: datetime  # the token's exp, decided by the database
     user_id: str
     display_name: str
     avatar_url: str | None = None
@@ -74,7 +73,6 @@ class SelfHosted:
         self.domain, self.app_id, self.secret, self.audience = domain, app_id, secret, audience
 
     def issue(self, access: CallAccess, now: datetime) -> RoomToken:
-        expires = access.ends_at + GRACE_AFTER_END
         claims = {
             "iss": self.app_id,
             "aud": self.audience,
@@ -82,7 +80,7 @@ class SelfHosted:
             "room": access.room_name,
             "iat": int(now.timestamp()),
             "nbf": int((now - CLOCK_SKEW).timestamp()),
-            "exp": int(expires.timestamp()),
+            "exp": int(access.expires_at.timestamp()),
             "moderator": access.role == "host",  # read by prosody's token_moderation module
             "context": {"user": user_context(access)},
         }
@@ -98,7 +96,6 @@ class Jaas:
         self.key = jaas_key(private_key_pem)  # parsed once: PEM parsing costs more than signing
 
     def issue(self, access: CallAccess, now: datetime) -> RoomToken:
-        expires = access.ends_at + GRACE_AFTER_END
         claims = {
             "iss": "chat",
             "aud": "jitsi",
@@ -106,7 +103,7 @@ class Jaas:
             "room": access.room_name,
             "iat": int(now.timestamp()),
             "nbf": int((now - CLOCK_SKEW).timestamp()),
-            "exp": int(expires.timestamp()),
+            "exp": int(access.expires_at.timestamp()),
             "context": {
                 "user": {**user_context(access), "hidden-from-recorder": "false"},
                 "features": dict(JAAS_FEATURES),

@@ -15,8 +15,6 @@ import sys
 import time
 from typing import Any, Iterable, Mapping, TextIO
 
-from flask import Flask, g, request
-
 from webhook_service.config import SECRET_KEYS
 
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
@@ -136,27 +134,3 @@ def log_request(logger: logging.Logger, state: RequestState, method: str, path: 
 
 def end_request(state: RequestState) -> None:
     request_id.reset(state[1])
-
-
-def init_app(app: Flask) -> None:
-    handler = configure(app.config)
-    app.logger.handlers[:] = [handler]
-    app.logger.setLevel(logging.getLogger().level)
-    app.logger.propagate = False
-
-    @app.before_request
-    def _assign_request_id() -> None:
-        g.ugig_request = begin_request(request.headers.get("X-Request-Id", ""))
-
-    @app.after_request
-    def _log_request(response):
-        state = g.get("ugig_request") or ("", None, time.perf_counter())
-        response.headers["X-Request-Id"] = state[0]
-        log_request(app.logger, state, request.method, request.path, response.status_code)
-        return response
-
-    @app.teardown_request
-    def _forget_request_id(_exc: BaseException | None) -> None:
-        state = g.pop("ugig_request", None)
-        if state is not None:
-            end_request(state)

@@ -222,7 +222,7 @@ def sign_for(settings: dict[str, str], seconds: float = 2.0) -> tuple[int, float
     else:
         issuer = SelfHosted(settings["JITSI_DOMAIN"], settings["JITSI_APP_ID"], settings["JITSI_APP_SECRET"])
     now = datetime.now(timezone.utc)
-    access = CallAccess("ugig-" + uuid.uuid4().hex, "host", now + timedelta(hours=1), str(uuid.uuid4()), "Ada Lovelace")
+    access = CallAccess("ugig-" + uuid.uuid4().hex, "host", now + timedelta(hours=1, minutes=30), str(uuid.uuid4()), "Ada Lovelace")
     count, started, cpu = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - started < seconds:
         issuer.issue(access, now)

@@ -825,16 +825,16 @@ for each row execute function private.video_calls_notify();
 /** Section - Jitsi token access (called by the service) */
 -- The whole decision for one `POST /jitsi/token`, in one call: participant, not blocked, status
 -- `scheduled` or `in_progress`, from 15 minutes before the start until the end; the first join
--- moves the call to `in_progress` (later joins write nothing and take no row lock); and the
--- caller's display name and avatar for the token. One statement the plan cache keeps, instead
--- of nested function calls re-planned per request.
+-- moves the call to `in_progress` (later joins write nothing and take no row lock); when the
+-- room token expires (the call's end plus 30 minutes: decided here, the service only signs);
+-- and the caller's display name and avatar for the token. One statement the plan cache keeps,
+-- instead of nested function calls re-planned per request.
 drop function if exists private.jitsi_call_access(uuid, uuid);
 create function private.jitsi_call_access(p_call_id uuid, p_user_id uuid)
 returns table (
     room_name text,
     role text,
-    scheduled_at timestamptz,
-    ends_at timestamptz,
+    token_expires_at timestamptz,
     display_name text,
     avatar_url text
 )
@@ -886,8 +886,7 @@ begin
     end if;
     room_name := v_call.room_name;
     role := case when p_user_id = v_call.host_id then 'host' else 'guest' end;
-    scheduled_at := v_call.scheduled_at;
-    ends_at := v_call.ends_at;
+    token_expires_at := v_call.ends_at + interval '30 minutes';
     display_name := v_call.display_name;
     avatar_url := v_call.avatar_url;
     return next;
@@ -895,32 +894,6 @@ end
 $$;
 revoke execute on function private.jitsi_call_access(uuid, uuid) from public, anon, authenticated;
 grant execute on function private.jitsi_call_access(uuid, uuid) to service_role;
-
-create or replace function private.mark_call_joined(p_call_id uuid)
-returns void
-language plpgsql
-security definer
--- What the service called after issuing a token before jitsi_call_access() marked the first join
--- itself; kept for instances of the previous release during a rolling deploy, to be dropped by a
--- later migration.
-set search_path = ''
-as $$
-declare
-    v_status text;
-begin
-    select v.status into v_status from public.video_calls as v where v.id = p_call_id for update;
-    if not found then
-        raise exception using errcode = 'PT404', message = 'call not found';
-    end if;
-    if v_status = 'scheduled' then
-        update public.video_calls as v set status = 'in_progress' where v.id = p_call_id;
-    elsif v_status <> 'in_progress' then
-        raise exception using errcode = 'PT409', message = pg_catalog.format('the call is %s', v_status);
-    end if;
-end
-$$;
-revoke execute on function private.mark_call_joined(uuid) from public, anon, authenticated;
-grant execute on function private.mark_call_joined(uuid) to service_role;
 
 /** Section - Realtime topics */
 -- conversation:<id>: its participants receive and send (typing, presence).

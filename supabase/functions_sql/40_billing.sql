@@ -435,6 +435,18 @@ $$;
 revoke execute on function private.stripe_dispatch(text, jsonb, text []) from public, anon, authenticated;
 grant execute on function private.stripe_dispatch(text, jsonb, text []) to service_role;
 
+-- The one definition of "processed": the event took effect (or never will), so it is never
+-- applied again and a redelivery is answered `duplicate`. `failed` and `unmatched` events stay
+-- unprocessed: reconcile replays them. The service asks this too (which ids it may remember).
+create or replace function private.stripe_outcome_processed(p_outcome text)
+returns boolean
+language sql
+immutable
+set search_path = ''
+as $$ select p_outcome in ('applied', 'ignored', 'stale', 'duplicate') $$;
+revoke execute on function private.stripe_outcome_processed(text) from public, anon, authenticated;
+grant execute on function private.stripe_outcome_processed(text) to service_role;
+
 -- Apply an event recorded before (its row locked by the caller) and record the outcome. Any
 -- error is caught here: the block's writes roll back and the event stays replayable as `failed`.
 create or replace function private.stripe_process(p_id text, p_event jsonb, p_pro_price_ids text [])
@@ -455,7 +467,7 @@ begin
     update private.stripe_events as e
     set outcome = v_outcome,
         last_error = v_error,
-        processed_at = case when v_outcome in ('applied', 'ignored', 'stale') then now() end
+        processed_at = case when private.stripe_outcome_processed(v_outcome) then now() end
     where e.id = p_id;
     return v_outcome;
 end
@@ -523,7 +535,7 @@ begin
         p_event,
         v_outcome,
         v_error,
-        case when v_outcome in ('applied', 'ignored', 'stale') then now() end
+        case when private.stripe_outcome_processed(v_outcome) then now() end
     );
     return v_outcome;
 end

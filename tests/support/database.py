@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import socket
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlparse
 
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from scripts import localdb
+from scripts import declarative, localdb, paths, sqlfiles, supabase_cli
 from scripts.scratchdb import create_database, database_url, drop_database  # noqa: F401 (re-exported)
 
 SUPABASE_POSTGRES_IMAGE = "supabase/postgres:15.8.1.085"
@@ -75,3 +76,12 @@ def database_down(db) -> Iterator[None]:
             yield
         finally:
             server.execute(f'alter database "{dbname}" with allow_connections true')
+
+
+def supabase_push(url: str, workdir: Path = paths.PROJECT_ROOT, *, include_seed: bool = False) -> str:
+    """Build a database as a Supabase project gets one: what hosted Supabase provides (the local
+    bootstrap), then `supabase db push` of the repository's migrations."""
+    with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
+        for f in sqlfiles.bootstrap():
+            declarative.run_file(conn, f)
+    return supabase_cli.db_push(url, workdir=workdir, include_seed=include_seed)

@@ -4,8 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scripts import paths
+from scripts import capture, paths
 from scripts.migrate import Layout
+
+# A small schema for the tooling's own tests: a table of items (a migration) and its policies.
+ITEMS = """create table public.items (
+    id bigint generated always as identity primary key,
+    owner_id uuid not null references auth.users (id) on delete cascade,
+    title text not null
+);
+create index items_owner_id_idx on public.items (owner_id);
+"""
+ITEMS_POLICIES = """-- Everyone reads items; owners insert their own.
+alter table public.items enable row level security;
+grant select on public.items to anon, authenticated;
+grant insert on public.items to authenticated;
+create policy items_select_all on public.items for select to anon, authenticated using (true);
+create policy items_insert_own on public.items for insert to authenticated
+    with check (owner_id = (select auth.uid()));
+"""
 
 
 class ScratchLayout:
@@ -35,3 +52,8 @@ class ScratchLayout:
     def _write(path: Path, text: str) -> Path:
         path.write_text(text, encoding="utf-8")
         return path
+
+    def capture(self, server_url: str, name: str = "captured") -> Path | None:
+        """`ugig-db migration new <name>` over this layout: the new migration, or None."""
+        statements = capture.pending_changes(server_url, self.layout)
+        return capture.write_migration(self.layout, name, statements) if statements else None

@@ -89,3 +89,14 @@ class Caller:
         """Assert a write (with `returning`) was silently filtered by RLS: zero rows."""
         rows = self.sql(query, params)
         assert rows == [], f"expected the write to affect no row, it returned {rows}"
+
+    def expect(self, expected: str | int, query: str | sql.Composable, params: Any = None) -> None:
+        """One cell of an actor × command matrix: the SQLSTATE the request raises (a string), or
+        how many rows it returns or affects (a number; 0 = silently filtered by RLS)."""
+        if isinstance(expected, str):
+            self.rejects(expected, query, params)
+        elif expected == 0:
+            self.affects_nothing(query, params)
+        else:
+            rows = self.sql(query, params)
+            assert len(rows) == expected, f"expected {expected} row(s), got {rows}"

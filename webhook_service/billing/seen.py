@@ -1,8 +1,8 @@
 """Event ids this worker has seen take effect, so a redelivery is answered without the database.
 
-Exact, not a heuristic: once an event is processed (applied, ignored or stale) it never becomes
-unprocessed again, so `duplicate` is the answer the database would give. Events that did not
-take effect (failed, unmatched) are never remembered. Bounded (least recently seen dropped);
+Exact, not a heuristic: once an event is processed (the database says which outcomes mean that:
+private.stripe_outcome_processed) it never becomes unprocessed again, so `duplicate` is the
+answer the database would give. Events that did not take effect are never remembered. Bounded (least recently seen dropped);
 each worker process has its own, and the database stays the authority for everything else.
 """
 

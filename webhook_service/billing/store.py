@@ -14,13 +14,20 @@ class Account:
     stripe_customer_id: str | None
 
 
-def apply_event(conn: psycopg.Connection, event_json: str | bytes, pro_price_ids: list[str]) -> str:
-    """Record and apply one Stripe event; returns applied|duplicate|ignored|stale|unmatched|failed."""
+@dataclass(frozen=True)
+class Applied:
+    outcome: str  # applied | duplicate | ignored | stale | unmatched | failed
+    processed: bool  # for good: a redelivery will be `duplicate` (the database's definition)
+
+
+def apply_event(conn: psycopg.Connection, event_json: str | bytes, pro_price_ids: list[str]) -> Applied:
+    """Record and apply one Stripe event."""
     row = conn.execute(
-        "select private.stripe_apply_event(%s::jsonb, %s::text[])",
+        """select o, private.stripe_outcome_processed(o)
+           from private.stripe_apply_event(%s::jsonb, %s::text[]) as o""",
         (event_json.decode() if isinstance(event_json, bytes) else event_json, pro_price_ids),
     ).fetchone()
-    return row[0]
+    return Applied(*row)
 
 
 def account(conn: psycopg.Connection, user_id: str) -> Account | None:

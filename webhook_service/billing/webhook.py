@@ -25,8 +25,6 @@ MAX_BODY = 4 * 1024 * 1024
 # Outcomes Stripe should not redeliver: the event took effect, or never will by redelivery
 # (unmatched events are replayed by checkout completion or `ugig-db stripe-reconcile`).
 DONE = {"applied", "duplicate", "ignored", "stale", "unmatched"}
-# Outcomes after which the event is processed for good (see seen.py).
-PROCESSED = {"applied", "duplicate", "ignored", "stale"}
 # The answers for each outcome, encoded once.
 ANSWERS = {o: plain.encode({"outcome": o, "received": True}) for o in DONE | {"failed"}}
 
@@ -63,19 +61,19 @@ class WebhookEndpoint:
             return Answer(200, ANSWERS["duplicate"])
         try:
             with db.pool(self.app).connection() as conn:
-                outcome = store.apply_event(conn, payload, hook.pro_price_ids)
+                applied = store.apply_event(conn, payload, hook.pro_price_ids)
         except psycopg.DataError as exc:  # signed, but not a Stripe event (22xxx from the SQL checks)
             return plain.error(400, "bad_payload", exc.diag.message_primary or "not a Stripe event")
         except (psycopg.Error, psycopg_pool.PoolTimeout) as exc:
             self.app.logger.warning("stripe event not stored", extra={"fields": {"error": repr(exc)}})
             return plain.error(503, "database_unavailable", "try again later")
-        if outcome not in DONE:
+        if applied.outcome not in DONE:
             # Recorded as failed with its error; a non-2xx makes Stripe retry it too.
-            self.app.logger.error("stripe event failed", extra={"fields": {"outcome": outcome}})
+            self.app.logger.error("stripe event failed", extra={"fields": {"outcome": applied.outcome}})
             return Answer(500, ANSWERS["failed"])
-        if outcome in PROCESSED and isinstance(event_id, str):
-            hook.seen.add(event_id)
-        return Answer(200, ANSWERS[outcome])
+        if applied.processed and isinstance(event_id, str):
+            hook.seen.add(event_id)  # see seen.py
+        return Answer(200, ANSWERS[applied.outcome])
 
 
 def install(app: Flask, endpoints: plain.PlainEndpoints) -> None:

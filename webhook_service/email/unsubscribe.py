@@ -11,44 +11,14 @@ link scanner) changes nothing: it shows a button that POSTs.
 
 from __future__ import annotations
 
-import uuid
-from urllib.parse import urlencode
-
 import psycopg
 from flask import Blueprint, Flask, current_app, jsonify, request
-from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import escape
 
 from webhook_service import db
-
-SALT = "ugig-email-unsubscribe"  # keeps these signatures apart from any other use of the secret
+from webhook_service.email.links import Tokens
 
 bp = Blueprint("email_unsubscribe", __name__, url_prefix="/email")
-
-
-class Tokens:
-    """Signed (user id, kind) pairs; no expiry, as unsubscribe links must work for old e-mails."""
-
-    def __init__(self, secret: str) -> None:
-        self.serializer = URLSafeSerializer(secret, salt=SALT)
-
-    def sign(self, user_id: str, kind: str) -> str:
-        return self.serializer.dumps([user_id, kind])
-
-    def verify(self, token: str) -> tuple[str, str] | None:
-        try:
-            value = self.serializer.loads(token)
-        except BadSignature:
-            return None
-        if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
-            return None
-        try:
-            return str(uuid.UUID(value[0])), value[1]
-        except ValueError:
-            return None
-
-    def link(self, base_url: str, user_id: str, kind: str) -> str:
-        return f"{base_url}?{urlencode({'token': self.sign(user_id, kind)})}"
 
 
 def init_app(app: Flask) -> None:

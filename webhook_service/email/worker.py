@@ -25,7 +25,7 @@ from typing import Any, Mapping
 import psycopg
 
 from webhook_service import config, logs
-from webhook_service.email import outbox, resend_api, unsubscribe
+from webhook_service.email import links, outbox, resend_api
 from webhook_service.email.outbox import Claimed, Result
 from webhook_service.email.render import Renderer, UnknownKind
 
@@ -80,7 +80,7 @@ class Worker:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.renderer = Renderer(settings.app_url)
-        self.unsubscribe = unsubscribe.Tokens(settings.unsubscribe_secret)
+        self.unsubscribe = links.Tokens(settings.unsubscribe_secret)
         self.name = f"{socket.gethostname()}:{os.getpid()}:{logs.new_id()[:6]}"
         self.conn: psycopg.Connection | None = None
         self.pool = ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="email-send")

@@ -10,8 +10,7 @@ import pytest
 from scripts import migrate, paths, status
 from scripts.cli import main
 from scripts.scratchdb import scratch_database
-from tests.support.layout import ScratchLayout
-from tests.test_migrate import ITEMS, ITEMS_POLICIES
+from tests.support.layout import ITEMS, ITEMS_POLICIES, ScratchLayout
 
 COUNT_FN = """create or replace function private.item_count()
 returns bigint language sql stable security definer set search_path = ''
@@ -35,9 +34,16 @@ def files(tmp_path) -> ScratchLayout:
 
 
 @pytest.fixture
-def migrated(db_server: str, files: ScratchLayout) -> Iterator[str]:
+def captured(files: ScratchLayout, db_server: str) -> ScratchLayout:
+    """The files as `ugig-db migration new` leaves them: every change carried by a migration."""
+    files.capture(db_server, "items_declared")
+    return files
+
+
+@pytest.fixture
+def migrated(db_server: str, captured: ScratchLayout) -> Iterator[str]:
     with scratch_database(db_server, prefix="ugig_status") as url:
-        migrate.migrate(url, layout=files.layout, out=lambda _: None)
+        migrate.migrate(url, layout=captured.layout, out=lambda _: None)
         yield url
 
 
@@ -55,29 +61,54 @@ def execute(url: str, *statements: str) -> None:
 
 def test_up_to_date_database_without_drift_is_clean(migrated, files, db_server):
     assert report(migrated, files, db_server) == (status.CLEAN, [
-        "migrations: up to date; function and policy files: up to date",
+        "migrations: up to date",
+        "function and policy files: captured by the migrations",
         "drift: none",
     ])
 
 
-def test_pending_migration_and_changed_files_are_listed_without_drift(migrated, files, db_server):
-    new = files.migration("20261202000000_tags.sql", "create table public.tags (id int primary key);\n")
-    fn = files.functions("10_items.sql", COUNT_FN.replace("count(*)", "count(*) + 0"))
+def test_pending_migration_is_listed_without_drift(migrated, files, db_server):
+    new = files.migration("20261231000000_tags.sql", "create table public.tags (id int primary key);\n")
     code, lines = report(migrated, files, db_server)
     assert code == status.PENDING
     assert lines == [
         f"pending migration: {new.as_posix()}",
-        f"changed file: {fn.as_posix()}",
+        "function and policy files: captured by the migrations",
         "drift: none",
     ]
 
 
+def test_file_changes_no_migration_carries_fail_until_captured(migrated, files, db_server):
+    files.functions("10_items.sql", COUNT_FN.replace("count(*)", "count(*) + 0"))
+    files.policies("items.sql", ITEMS_POLICIES.replace("grant insert on public.items to authenticated;\n", ""))
+    code, lines = report(migrated, files, db_server)
+    assert code == status.UNCAPTURED
+    assert lines == [
+        "migrations: up to date",
+        "not in any migration: 2 change(s) of supabase/functions_sql and supabase/policies "
+        "(run `ugig-db migration new <name>`):",
+        "  function private.item_count(): changed in the files since the last migration that carries it",
+        "  table grant insert on public.items to authenticated: removed from the files, still created by the migrations",
+        "drift: none",
+    ]
+    files.capture(db_server, "count_and_grant")
+    migrate.migrate(migrated, layout=files.layout, out=lambda _: None)
+    assert report(migrated, files, db_server)[0] == status.CLEAN
+
+
+def test_applied_migration_whose_file_is_gone_fails(migrated, files, db_server):
+    execute(migrated, "insert into supabase_migrations.schema_migrations (version, name) values ('20261130000000', 'lost')")
+    code, lines = report(migrated, files, db_server)
+    assert code == status.ORPHANED
+    assert "applied migration without a file: 20261130000000 (its file was removed or renamed)" in lines
+
+
 def test_status_changes_nothing(migrated, files, db_server):
-    files.migration("20261202000000_tags.sql", "create table public.tags (id int primary key);\n")
+    files.migration("20261231000000_tags.sql", "create table public.tags (id int primary key);\n")
     report(migrated, files, db_server)
     with psycopg.connect(migrated) as conn:
         assert conn.execute("select to_regclass('public.tags')").fetchone() == (None,)
-        assert conn.execute("select count(*) from supabase_migrations.schema_migrations").fetchone() == (2,)
+        assert conn.execute("select count(*) from supabase_migrations.schema_migrations").fetchone() == (3,)
 
 
 def test_objects_no_file_defines_are_reported_as_drift(migrated, files, db_server):
@@ -93,13 +124,13 @@ def test_objects_no_file_defines_are_reported_as_drift(migrated, files, db_serve
     code, lines = report(migrated, files, db_server)
     assert code == status.DRIFT
     assert lines[-7:] == [
-        "drift: 6 difference(s) between the database and supabase/:",
-        "  column public.items.note: in the database, defined by no file",
-        "  column grant update (title) on public.items to anon: in the database, defined by no file",
-        "  function public.hello(): in the database, defined by no file",
-        "  policy items_delete_any on public.items: in the database, defined by no file",
-        "  table private.scratch: in the database, defined by no file",
-        "  table grant delete on public.items to authenticated: in the database, defined by no file",
+        "drift: 6 difference(s) between the database and the migrations:",
+        "  column public.items.note: in the database, defined by no migration",
+        "  column grant update (title) on public.items to anon: in the database, defined by no migration",
+        "  function public.hello(): in the database, defined by no migration",
+        "  policy items_delete_any on public.items: in the database, defined by no migration",
+        "  table private.scratch: in the database, defined by no migration",
+        "  table grant delete on public.items to authenticated: in the database, defined by no migration",
     ]
 
 
@@ -115,11 +146,11 @@ def test_hand_edited_and_dropped_objects_are_reported_as_drift(migrated, files, 
     code, lines = report(migrated, files, db_server)
     assert code == status.DRIFT
     assert lines[-5:] == [
-        "drift: 4 difference(s) between the database and supabase/:",
-        "  function private.item_count(): differs from what the files define",
-        "  policy items_select_all on public.items: differs from what the files define",
-        "  table public.items: differs from what the files define",
-        "  table grant insert on public.items to authenticated: defined by the files, missing from the database",
+        "drift: 4 difference(s) between the database and the migrations:",
+        "  function private.item_count(): differs from what the migrations define",
+        "  policy items_select_all on public.items: differs from what the migrations define",
+        "  table public.items: differs from what the migrations define",
+        "  table grant insert on public.items to authenticated: defined by the migrations, missing from the database",
     ]
 
 
@@ -142,5 +173,5 @@ def test_hand_made_indexes_and_constraints_are_reported_as_drift(migrated, files
     )
     code, lines = report(migrated, files, db_server)
     assert code == status.DRIFT
-    assert "  index items_title_idx on public.items: in the database, defined by no file" in lines
-    assert "  constraint items_title_short on public.items: in the database, defined by no file" in lines
+    assert "  index items_title_idx on public.items: in the database, defined by no migration" in lines
+    assert "  constraint items_title_short on public.items: in the database, defined by no migration" in lines

@@ -11,7 +11,7 @@ from tests.support.fake_resend import API_KEY, fake_resend
 from webhook_service import create_app
 from webhook_service.config import ConfigError
 from webhook_service.email import resend_api
-from webhook_service.email.unsubscribe import Tokens
+from webhook_service.email.links import Tokens
 
 TOKENS = Tokens(ew.UNSUBSCRIBE_SECRET)
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}

@@ -18,7 +18,7 @@ from markupsafe import escape
 from tests.support import email_worker as ew
 from tests.support.fake_resend import API_KEY, Scripted, fake_resend
 from webhook_service.email import resend_api
-from webhook_service.email.unsubscribe import Tokens
+from webhook_service.email.links import Tokens
 from webhook_service.email.worker import main as worker_main
 
 

@@ -12,7 +12,7 @@ import time
 from scripts.keys import LOCAL_JWT_SECRET
 from tests.support import stripe_events as se
 from tests.support.jitsi import APP_ID, APP_SECRET, DOMAIN, bearer
-from tests.test_deployment import BIN, ROOT, free_port, gunicorn_env
+from tests.support.gunicorn import BIN, ROOT, free_port, gunicorn_env
 
 
 def test_gunicorn_serves_webhooks_a_preflight_and_a_room_token_with_json_lines_and_request_ids(db, people, call_id):

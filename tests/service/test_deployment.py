@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
 import subprocess
-import sys
 import time
 import tomllib
 import urllib.request
-from pathlib import Path
 
 import pytest
 
+from tests.support.gunicorn import BIN, ROOT, free_port, gunicorn_env
 from webhook_service import config
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 
 
 def railway(name: str) -> dict:
@@ -52,17 +47,6 @@ def variables_read_by_the_code() -> set[str]:
 def test_env_example_lists_every_variable_the_code_reads():
     documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert variables_read_by_the_code() - documented == set()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def gunicorn_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in config.ENV_KEYS}
-    return {**env, "UGIG_FEATURES": "none", "WEB_CONCURRENCY": "1", **extra}
 
 
 def test_gunicorn_serves_readyz_and_logs_json(db):

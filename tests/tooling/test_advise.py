@@ -39,6 +39,6 @@ def test_info_findings_are_printed_but_do_not_fail(db, capsys):
 def test_each_check_has_its_documentation_and_test_beside_it():
     for check in advise.checks():
         assert check.with_suffix(".md").exists(), f"{check.name} has no {check.stem}.md"
-        test = paths.PROJECT_ROOT / "tests" / "advisors" / f"test_{check.stem}.py"
+        test = paths.PROJECT_ROOT / "tests" / "tooling" / "advisors" / f"test_{check.stem}.py"
         assert test.exists(), f"{check.name} has no test ({test.relative_to(paths.PROJECT_ROOT)})"
     assert len(advise.checks()) >= 5

@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Iterator
 
 import psycopg
 import pytest
 
-from scripts import migrate
+from scripts import migrate, sqlfiles
 from scripts.cli import main
 from scripts.scratchdb import scratch_database
-from tests.support.layout import ScratchLayout
-
-ITEMS = """create table public.items (
-    id bigint generated always as identity primary key,
-    owner_id uuid not null references auth.users (id) on delete cascade,
-    title text not null
-);
-create index items_owner_id_idx on public.items (owner_id);
-"""
-ITEMS_POLICIES = """-- Everyone reads items; owners insert their own.
-alter table public.items enable row level security;
-grant select on public.items to anon, authenticated;
-grant insert on public.items to authenticated;
-create policy items_select_all on public.items for select to anon, authenticated using (true);
-create policy items_insert_own on public.items for insert to authenticated
-    with check (owner_id = (select auth.uid()));
-"""
-
+from tests.support.layout import ITEMS, ITEMS_POLICIES, ScratchLayout
 
 @pytest.fixture
 def empty_db(db_server: str) -> Iterator[str]:
@@ -36,15 +20,16 @@ def empty_db(db_server: str) -> Iterator[str]:
         yield url
 
 
+ITEM_COUNT = """create or replace function public.item_count()
+returns bigint language sql stable security invoker set search_path = ''
+as $$ select count(*) from public.items $$;
+"""
+
+
 @pytest.fixture
 def files(tmp_path) -> ScratchLayout:
     scratch = ScratchLayout(tmp_path)
-    scratch.migration("20260101000000_items.sql", ITEMS)
-    scratch.functions("10_items.sql", """create or replace function public.item_count()
-returns bigint language sql stable security invoker set search_path = ''
-as $$ select count(*) from public.items $$;
-""")
-    scratch.policies("items.sql", ITEMS_POLICIES)
+    scratch.migration("20260101000000_items.sql", ITEMS + ITEM_COUNT + ITEMS_POLICIES)
     return scratch
 
 
@@ -73,17 +58,28 @@ def test_migrate_builds_an_empty_database_and_records_history(empty_db, files):
         ("20260101000000", "items")
     ]
     statements = query(empty_db, "select statements from supabase_migrations.schema_migrations")[0][0]
-    assert len(statements) == 2 and statements[0].startswith("create table public.items")
+    assert len(statements) == 8 and statements[0].startswith("create table public.items")
     assert any("20260101000000_items.sql" in line for line in lines)
+    assert lines[-1] == "applied 1 migration"
+
+
+def test_function_and_policy_files_are_not_applied_by_migrate(empty_db, files):
+    """Only migrations deploy (as `supabase db push`): a file change waits for `migration new`."""
+    files.functions("10_items.sql", ITEM_COUNT.replace("count(*)", "count(*) + 100"))
+    files.policies("items.sql", "")
+    run(empty_db, files)
+    assert query(empty_db, "select public.item_count()") == [(0,)]
+    assert policies(empty_db) == ["items_insert_own", "items_select_all"]
 
 
 def test_second_run_is_a_no_op(empty_db, files):
     run(empty_db, files)
-    before = query(empty_db, "select path, applied_at from supabase_migrations.ugig_files order by 1")
+    history = "select version, applied_at from supabase_migrations.ugig_checksums order by 1"
+    before = query(empty_db, history)
     plan, lines = run(empty_db, files)
     assert plan.empty
     assert lines == ["nothing to do: the database is up to date"]
-    assert query(empty_db, "select path, applied_at from supabase_migrations.ugig_files order by 1") == before
+    assert query(empty_db, history) == before
 
 
 def test_edited_landed_migration_is_refused_naming_the_file(empty_db, files):
@@ -149,7 +145,7 @@ alter table public.missing
 
 
 def test_error_in_a_later_statement_line_points_into_the_statement(empty_db, files):
-    bad = files.functions("20_bad.sql", """create or replace function public.f()
+    bad = files.migration("20260102000000_bad.sql", """create or replace function public.f()
 returns int language sql
 as $$ select 1 $$;
 
@@ -161,50 +157,78 @@ select 1,
         run(empty_db, files)
 
 
-def test_policy_removed_from_its_file_disappears(empty_db, files):
-    run(empty_db, files)
-    files.policies("items.sql", ITEMS_POLICIES.split("create policy items_insert_own")[0])
-    run(empty_db, files)
-    assert policies(empty_db) == ["items_select_all"]
-
-
-def test_policies_of_a_deleted_policy_file_disappear(empty_db, files):
-    run(empty_db, files)
-    (files.layout.policies / "items.sql").unlink()
-    plan, lines = run(empty_db, files)
-    assert plan.removed_policy_files and any("policies removed" in line for line in lines)
-    assert policies(empty_db) == []
-    assert query(empty_db, "select count(*) from supabase_migrations.ugig_files where kind = 'policy'") == [(0,)]
-
-
-def test_changed_function_file_is_reapplied(empty_db, files):
-    run(empty_db, files)
-    files.functions("10_items.sql", """create or replace function public.item_count()
-returns bigint language sql stable security invoker set search_path = ''
-as $$ select count(*) + 100 from public.items $$;
-""")
-    plan, _ = run(empty_db, files)
-    assert [f.path.name for f in plan.functions] == ["10_items.sql"] and not plan.pending
-    assert query(empty_db, "select public.item_count()") == [(100,)]
-
-
-def test_dry_run_prints_the_plan_and_changes_nothing(empty_db, files):
+def test_dry_run_applies_the_plan_then_rolls_it_back(empty_db, files):
     plan, lines = run(empty_db, files, dry_run=True)
     assert lines[0].startswith("bootstrap:")
     assert any(line.endswith("20260101000000_items.sql") for line in lines)
-    assert any(line.endswith("10_items.sql") for line in lines)
+    assert lines[-1] == "dry run: nothing applied"
     assert query(empty_db, "select to_regnamespace('auth'), to_regnamespace('supabase_migrations')") == [(None, None)]
+
+
+def test_dry_run_fails_on_a_broken_migration(empty_db, files):
+    run(empty_db, files)
+    bad = files.migration("20260102000000_broken.sql", "alter table public.items add column title text;\n")
+    lines: list[str] = []
+    with pytest.raises(migrate.MigrateError, match=f"^{bad.as_posix()}:1: column \"title\" of relation \"items\" already exists"):
+        migrate.migrate(empty_db, layout=files.layout, out=lines.append, dry_run=True)
+    assert "dry run: nothing applied" not in lines
 
 
 def test_cli_dry_run_prints_the_plan(empty_db, capsys):
     assert main(["migrate", "--db-url", empty_db, "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "bootstrap:" in out and "migration: supabase/migrations/20261124000000_foundation.sql" in out
+    assert out.splitlines()[-1] == "dry run: nothing applied"
     assert query(empty_db, "select to_regnamespace('supabase_migrations')") == [(None,)]
+
+
+def test_lock_timeout_fails_fast_naming_the_blocking_lock_and_applies_nothing(empty_db, files):
+    run(empty_db, files)
+    files.migration("20260102000000_note.sql", "create table public.notes (id int);\n"
+                                                "alter table public.items add column note text;\n")
+    with psycopg.connect(empty_db) as holder:  # a long transaction reading items, left open
+        holder.execute("select count(*) from public.items")
+        holder_pid = holder.info.backend_pid
+        started = time.monotonic()
+        with pytest.raises(migrate.MigrateError) as failure:
+            run(empty_db, files, lock_timeout="300ms")
+        assert time.monotonic() - started < 5
+    message = str(failure.value)
+    assert message.startswith(f"{files.layout.migrations.as_posix()}/20260102000000_note.sql:2: canceling statement due to lock timeout")
+    assert f"waiting for AccessExclusiveLock on public.items, held by pid {holder_pid}" in message
+    assert "select count(*) from public.items" in message and message.endswith("nothing applied")
+    assert query(empty_db, "select to_regclass('public.notes')") == [(None,)]
+    assert query(empty_db, "select count(*) from supabase_migrations.schema_migrations") == [(1,)]
+
+
+def test_cli_lock_timeout_names_the_other_migration_holding_the_advisory_lock(empty_db, files, capsys):
+    with psycopg.connect(empty_db) as other:
+        other.execute("select pg_advisory_xact_lock(%s)", (migrate.LOCK_KEY,))
+        assert main(["migrate", "--db-url", empty_db, "--lock-timeout", "200ms"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("ugig-db migrate: lock_timeout (200ms) expired before the migration lock was free")
+    assert "waiting for ExclusiveLock on advisory" in err
+    assert query(empty_db, "select to_regnamespace('auth')") == [(None,)]
 
 
 def test_migration_older_than_the_newest_applied_is_refused(empty_db, files):
     run(empty_db, files)
     late = files.migration("20250101000000_late.sql", "select 1;\n")
     with pytest.raises(migrate.MigrateError, match=f"{late.as_posix()} is older than the newest applied"):
+        run(empty_db, files)
+
+
+@pytest.mark.parametrize("filename", ["20260102000000_notes.SQL", "20260102000000_notes.txt", "notes.sql"])
+def test_a_misnamed_migration_file_is_an_error_naming_its_path(empty_db, files, filename):
+    bad = files.migration(filename, "create table public.notes (id int);\n")
+    with pytest.raises(sqlfiles.SqlFileError, match=f"^{bad.as_posix()}: migration files are named"):
+        run(empty_db, files)
+    assert query(empty_db, "select to_regnamespace('auth')") == [(None,)]
+
+
+def test_a_duplicate_version_names_both_files(empty_db, files):
+    first = files.migration("20260102000000_a.sql", "select 1;\n")
+    second = files.migration("20260102000000_b.sql", "select 2;\n")
+    with pytest.raises(sqlfiles.SqlFileError, match=f"^two migrations share the version 20260102000000: "
+                                                    f"{first.as_posix()} and {second.as_posix()}$"):
         run(empty_db, files)

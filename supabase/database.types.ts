@@ -1,0 +1,1096 @@
+export type Json =
+  | string
+  | number
+  | boolean
+  | null
+  | { [key: string]: Json | undefined }
+  | Json[]
+
+export type Database = {
+  public: {
+    Tables: {
+      applications: {
+        Row: {
+          ai_tools: string[]
+          applicant_id: string
+          cover_letter: string
+          created_at: string
+          gig_id: string
+          id: string
+          portfolio_urls: string[]
+          poster_id: string
+          proposed_rate: number | null
+          proposed_timeline: string | null
+          status: string
+          updated_at: string
+        }
+        Insert: {
+          ai_tools?: string[]
+          applicant_id?: string
+          cover_letter: string
+          created_at?: string
+          gig_id: string
+          id?: string
+          portfolio_urls?: string[]
+          poster_id: string
+          proposed_rate?: number | null
+          proposed_timeline?: string | null
+          status?: string
+          updated_at?: string
+        }
+        Update: {
+          ai_tools?: string[]
+          applicant_id?: string
+          cover_letter?: string
+          created_at?: string
+          gig_id?: string
+          id?: string
+          portfolio_urls?: string[]
+          poster_id?: string
+          proposed_rate?: number | null
+          proposed_timeline?: string | null
+          status?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "applications_applicant_id_fkey"
+            columns: ["applicant_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "applications_gig_id_fkey"
+            columns: ["gig_id"]
+            isOneToOne: false
+            referencedRelation: "gigs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "applications_poster_id_fkey"
+            columns: ["poster_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      conversation_participants: {
+        Row: {
+          conversation_id: string
+          created_at: string
+          last_activity_at: string
+          last_read_at: string | null
+          user_id: string
+        }
+        Insert: {
+          conversation_id: string
+          created_at?: string
+          last_activity_at?: string
+          last_read_at?: string | null
+          user_id: string
+        }
+        Update: {
+          conversation_id?: string
+          created_at?: string
+          last_activity_at?: string
+          last_read_at?: string | null
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "conversation_participants_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      conversations: {
+        Row: {
+          created_at: string
+          gig_id: string | null
+          gig_key: string
+          id: string
+          last_message_at: string | null
+          updated_at: string
+          user_high: string | null
+          user_low: string | null
+        }
+        Insert: {
+          created_at?: string
+          gig_id?: string | null
+          gig_key?: string
+          id?: string
+          last_message_at?: string | null
+          updated_at?: string
+          user_high?: string | null
+          user_low?: string | null
+        }
+        Update: {
+          created_at?: string
+          gig_id?: string | null
+          gig_key?: string
+          id?: string
+          last_message_at?: string | null
+          updated_at?: string
+          user_high?: string | null
+          user_low?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "conversations_gig_id_fkey"
+            columns: ["gig_id"]
+            isOneToOne: false
+            referencedRelation: "gigs"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      gig_categories: {
+        Row: {
+          created_at: string
+          name: string
+          slug: string
+        }
+        Insert: {
+          created_at?: string
+          name: string
+          slug: string
+        }
+        Update: {
+          created_at?: string
+          name?: string
+          slug?: string
+        }
+        Relationships: []
+      }
+      gigs: {
+        Row: {
+          ai_tools_preferred: string[]
+          applications_count: number
+          budget_max: number | null
+          budget_min: number | null
+          budget_type: string
+          category: string
+          created_at: string
+          currency: string
+          description: string
+          duration: string | null
+          id: string
+          location: string | null
+          location_type: string
+          positions: number
+          poster_id: string
+          published_at: string | null
+          search_vector: unknown
+          skills_required: string[]
+          status: string
+          title: string
+          updated_at: string
+          views_count: number
+        }
+        Insert: {
+          ai_tools_preferred?: string[]
+          applications_count?: number
+          budget_max?: number | null
+          budget_min?: number | null
+          budget_type: string
+          category: string
+          created_at?: string
+          currency?: string
+          description: string
+          duration?: string | null
+          id?: string
+          location?: string | null
+          location_type?: string
+          positions?: number
+          poster_id?: string
+          published_at?: string | null
+          search_vector?: unknown
+          skills_required: string[]
+          status?: string
+          title: string
+          updated_at?: string
+          views_count?: number
+        }
+        Update: {
+          ai_tools_preferred?: string[]
+          applications_count?: number
+          budget_max?: number | null
+          budget_min?: number | null
+          budget_type?: string
+          category?: string
+          created_at?: string
+          currency?: string
+          description?: string
+          duration?: string | null
+          id?: string
+          location?: string | null
+          location_type?: string
+          positions?: number
+          poster_id?: string
+          published_at?: string | null
+          search_vector?: unknown
+          skills_required?: string[]
+          status?: string
+          title?: string
+          updated_at?: string
+          views_count?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "gigs_category_fkey"
+            columns: ["category"]
+            isOneToOne: false
+            referencedRelation: "gig_categories"
+            referencedColumns: ["slug"]
+          },
+          {
+            foreignKeyName: "gigs_poster_id_fkey"
+            columns: ["poster_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      messages: {
+        Row: {
+          attachments: NonNullable<Json>
+          body: string
+          conversation_id: string
+          created_at: string
+          deleted_at: string | null
+          edited_at: string | null
+          id: string
+          recipient_id: string | null
+          sender_id: string | null
+          updated_at: string
+        }
+        Insert: {
+          attachments?: NonNullable<Json>
+          body: string
+          conversation_id: string
+          created_at?: string
+          deleted_at?: string | null
+          edited_at?: string | null
+          id?: string
+          recipient_id?: string | null
+          sender_id?: string | null
+          updated_at?: string
+        }
+        Update: {
+          attachments?: NonNullable<Json>
+          body?: string
+          conversation_id?: string
+          created_at?: string
+          deleted_at?: string | null
+          edited_at?: string | null
+          id?: string
+          recipient_id?: string | null
+          sender_id?: string | null
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "messages_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      notification_settings: {
+        Row: {
+          created_at: string
+          email_application_received: boolean
+          email_application_status: boolean
+          email_billing: boolean
+          email_call: boolean
+          email_message_received: boolean
+          email_review_received: boolean
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          email_application_received?: boolean
+          email_application_status?: boolean
+          email_billing?: boolean
+          email_call?: boolean
+          email_message_received?: boolean
+          email_review_received?: boolean
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          email_application_received?: boolean
+          email_application_status?: boolean
+          email_billing?: boolean
+          email_call?: boolean
+          email_message_received?: boolean
+          email_review_received?: boolean
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
+      notifications: {
+        Row: {
+          body: string | null
+          created_at: string
+          data: NonNullable<Json>
+          id: string
+          read_at: string | null
+          title: string
+          type: string
+          user_id: string
+        }
+        Insert: {
+          body?: string | null
+          created_at?: string
+          data?: NonNullable<Json>
+          id?: string
+          read_at?: string | null
+          title: string
+          type: string
+          user_id: string
+        }
+        Update: {
+          body?: string | null
+          created_at?: string
+          data?: NonNullable<Json>
+          id?: string
+          read_at?: string | null
+          title?: string
+          type?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
+      payments: {
+        Row: {
+          amount_cents: number
+          amount_refunded_cents: number
+          created_at: string
+          currency: string
+          description: string | null
+          hosted_invoice_url: string | null
+          id: string
+          status: string
+          stripe_charge_id: string | null
+          stripe_invoice_id: string
+          stripe_payment_intent_id: string | null
+          stripe_subscription_id: string | null
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          amount_cents: number
+          amount_refunded_cents?: number
+          created_at?: string
+          currency: string
+          description?: string | null
+          hosted_invoice_url?: string | null
+          id?: string
+          status: string
+          stripe_charge_id?: string | null
+          stripe_invoice_id: string
+          stripe_payment_intent_id?: string | null
+          stripe_subscription_id?: string | null
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          amount_cents?: number
+          amount_refunded_cents?: number
+          created_at?: string
+          currency?: string
+          description?: string | null
+          hosted_invoice_url?: string | null
+          id?: string
+          status?: string
+          stripe_charge_id?: string | null
+          stripe_invoice_id?: string
+          stripe_payment_intent_id?: string | null
+          stripe_subscription_id?: string | null
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
+      portfolio_items: {
+        Row: {
+          created_at: string
+          description: string | null
+          gig_id: string | null
+          id: string
+          image_path: string | null
+          tags: string[]
+          title: string
+          updated_at: string
+          url: string | null
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          description?: string | null
+          gig_id?: string | null
+          id?: string
+          image_path?: string | null
+          tags?: string[]
+          title: string
+          updated_at?: string
+          url?: string | null
+          user_id?: string
+        }
+        Update: {
+          created_at?: string
+          description?: string | null
+          gig_id?: string | null
+          id?: string
+          image_path?: string | null
+          tags?: string[]
+          title?: string
+          updated_at?: string
+          url?: string | null
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "portfolio_items_gig_id_fkey"
+            columns: ["gig_id"]
+            isOneToOne: false
+            referencedRelation: "gigs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "portfolio_items_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      profiles: {
+        Row: {
+          account_type: string
+          ai_tools: string[]
+          avatar_url: string | null
+          bio: string | null
+          created_at: string
+          currency: string
+          full_name: string | null
+          github_url: string | null
+          headline: string | null
+          hourly_rate: number | null
+          id: string
+          is_available: boolean
+          is_verified: boolean
+          last_active_at: string | null
+          linkedin_url: string | null
+          location: string | null
+          profile_completed: boolean | null
+          rating_avg: number | null
+          rating_count: number
+          skills: string[]
+          timezone: string | null
+          updated_at: string
+          username: string
+          website: string | null
+        }
+        Insert: {
+          account_type?: string
+          ai_tools?: string[]
+          avatar_url?: string | null
+          bio?: string | null
+          created_at?: string
+          currency?: string
+          full_name?: string | null
+          github_url?: string | null
+          headline?: string | null
+          hourly_rate?: number | null
+          id: string
+          is_available?: boolean
+          is_verified?: boolean
+          last_active_at?: string | null
+          linkedin_url?: string | null
+          location?: string | null
+          profile_completed?: never
+          rating_avg?: number | null
+          rating_count?: number
+          skills?: string[]
+          timezone?: string | null
+          updated_at?: string
+          username: string
+          website?: string | null
+        }
+        Update: {
+          account_type?: string
+          ai_tools?: string[]
+          avatar_url?: string | null
+          bio?: string | null
+          created_at?: string
+          currency?: string
+          full_name?: string | null
+          github_url?: string | null
+          headline?: string | null
+          hourly_rate?: number | null
+          id?: string
+          is_available?: boolean
+          is_verified?: boolean
+          last_active_at?: string | null
+          linkedin_url?: string | null
+          location?: string | null
+          profile_completed?: never
+          rating_avg?: number | null
+          rating_count?: number
+          skills?: string[]
+          timezone?: string | null
+          updated_at?: string
+          username?: string
+          website?: string | null
+        }
+        Relationships: []
+      }
+      reviews: {
+        Row: {
+          comment: string | null
+          created_at: string
+          gig_id: string
+          id: string
+          rating: number
+          reviewee_id: string
+          reviewer_id: string
+          updated_at: string
+        }
+        Insert: {
+          comment?: string | null
+          created_at?: string
+          gig_id: string
+          id?: string
+          rating: number
+          reviewee_id: string
+          reviewer_id?: string
+          updated_at?: string
+        }
+        Update: {
+          comment?: string | null
+          created_at?: string
+          gig_id?: string
+          id?: string
+          rating?: number
+          reviewee_id?: string
+          reviewer_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "reviews_gig_id_fkey"
+            columns: ["gig_id"]
+            isOneToOne: false
+            referencedRelation: "gigs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "reviews_reviewee_id_fkey"
+            columns: ["reviewee_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "reviews_reviewer_id_fkey"
+            columns: ["reviewer_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      saved_gigs: {
+        Row: {
+          created_at: string
+          gig_id: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          gig_id: string
+          user_id?: string
+        }
+        Update: {
+          created_at?: string
+          gig_id?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "saved_gigs_gig_id_fkey"
+            columns: ["gig_id"]
+            isOneToOne: false
+            referencedRelation: "gigs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "saved_gigs_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      subscriptions: {
+        Row: {
+          cancel_at_period_end: boolean
+          canceled_at: string | null
+          created_at: string
+          current_period_end: string | null
+          current_period_start: string | null
+          plan: string
+          price_id: string | null
+          status: string
+          stripe_customer_id: string | null
+          stripe_event_created: string | null
+          stripe_event_id: string | null
+          stripe_event_rank: number | null
+          stripe_subscription_id: string | null
+          trial_end: string | null
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          cancel_at_period_end?: boolean
+          canceled_at?: string | null
+          created_at?: string
+          current_period_end?: string | null
+          current_period_start?: string | null
+          plan?: string
+          price_id?: string | null
+          status?: string
+          stripe_customer_id?: string | null
+          stripe_event_created?: string | null
+          stripe_event_id?: string | null
+          stripe_event_rank?: number | null
+          stripe_subscription_id?: string | null
+          trial_end?: string | null
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          cancel_at_period_end?: boolean
+          canceled_at?: string | null
+          created_at?: string
+          current_period_end?: string | null
+          current_period_start?: string | null
+          plan?: string
+          price_id?: string | null
+          status?: string
+          stripe_customer_id?: string | null
+          stripe_event_created?: string | null
+          stripe_event_id?: string | null
+          stripe_event_rank?: number | null
+          stripe_subscription_id?: string | null
+          trial_end?: string | null
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
+      user_blocks: {
+        Row: {
+          blocked_id: string
+          blocker_id: string
+          created_at: string
+        }
+        Insert: {
+          blocked_id: string
+          blocker_id?: string
+          created_at?: string
+        }
+        Update: {
+          blocked_id?: string
+          blocker_id?: string
+          created_at?: string
+        }
+        Relationships: []
+      }
+      video_calls: {
+        Row: {
+          application_id: string | null
+          conversation_id: string | null
+          created_at: string
+          duration_minutes: number
+          ended_at: string | null
+          gig_id: string | null
+          guest_id: string
+          host_id: string
+          id: string
+          room_name: string
+          scheduled_at: string
+          started_at: string | null
+          status: string
+          updated_at: string
+        }
+        Insert: {
+          application_id?: string | null
+          conversation_id?: string | null
+          created_at?: string
+          duration_minutes?: number
+          ended_at?: string | null
+          gig_id?: string | null
+          guest_id: string
+          host_id?: string
+          id?: string
+          room_name?: string
+          scheduled_at: string
+          started_at?: string | null
+          status?: string
+          updated_at?: string
+        }
+        Update: {
+          application_id?: string | null
+          conversation_id?: string | null
+          created_at?: string
+          duration_minutes?: number
+          ended_at?: string | null
+          gig_id?: string | null
+          guest_id?: string
+          host_id?: string
+          id?: string
+          room_name?: string
+          scheduled_at?: string
+          started_at?: string | null
+          status?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "video_calls_application_id_fkey"
+            columns: ["application_id"]
+            isOneToOne: false
+            referencedRelation: "applications"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "video_calls_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "video_calls_gig_id_fkey"
+            columns: ["gig_id"]
+            isOneToOne: false
+            referencedRelation: "gigs"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      work_history: {
+        Row: {
+          company: string
+          created_at: string
+          description: string | null
+          end_date: string | null
+          id: string
+          start_date: string
+          title: string
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          company: string
+          created_at?: string
+          description?: string | null
+          end_date?: string | null
+          id?: string
+          start_date: string
+          title: string
+          updated_at?: string
+          user_id?: string
+        }
+        Update: {
+          company?: string
+          created_at?: string
+          description?: string | null
+          end_date?: string | null
+          id?: string
+          start_date?: string
+          title?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "work_history_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+    }
+    Views: {
+      [_ in never]: never
+    }
+    Functions: {
+      bulk_set_application_status: {
+        Args: { application_ids: string[]; status: string }
+        Returns: {
+          ai_tools: string[]
+          applicant_id: string
+          cover_letter: string
+          created_at: string
+          gig_id: string
+          id: string
+          portfolio_urls: string[]
+          poster_id: string
+          proposed_rate: number | null
+          proposed_timeline: string | null
+          status: string
+          updated_at: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "applications"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      mark_all_notifications_read: {
+        Args: Record<PropertyKey, never>
+        Returns: number
+      }
+      mark_conversation_read: {
+        Args: { conversation_id: string }
+        Returns: string
+      }
+      my_conversations: {
+        Args: { cursor?: string; page_size?: number }
+        Returns: {
+          conversation_id: string
+          created_at: string
+          gig_id: string
+          last_message: Json
+          last_message_at: string
+          last_read_at: string
+          next_cursor: string
+          other_participant: Json
+          unread_count: number
+        }[]
+      }
+      record_gig_view: { Args: { gig_id: string }; Returns: boolean }
+      search_gigs: {
+        Args: {
+          budget_max?: number
+          budget_min?: number
+          budget_type?: string
+          category?: string
+          cursor?: string
+          location_type?: string
+          page_size?: number
+          q?: string
+          skills?: string[]
+          sort?: string
+        }
+        Returns: Database["public"]["CompositeTypes"]["gig_search_result"][]
+        SetofOptions: {
+          from: "*"
+          to: "gig_search_result"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
+      set_application_status: {
+        Args: { application_id: string; status: string }
+        Returns: {
+          ai_tools: string[]
+          applicant_id: string
+          cover_letter: string
+          created_at: string
+          gig_id: string
+          id: string
+          portfolio_urls: string[]
+          poster_id: string
+          proposed_rate: number | null
+          proposed_timeline: string | null
+          status: string
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "applications"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      start_conversation: {
+        Args: { gig_id?: string; other_user_id: string }
+        Returns: string
+      }
+    }
+    Enums: {
+      [_ in never]: never
+    }
+    CompositeTypes: {
+      gig_search_result: {
+        id: string | null
+        poster_id: string | null
+        title: string | null
+        description: string | null
+        category: string | null
+        skills_required: string[] | null
+        ai_tools_preferred: string[] | null
+        budget_type: string | null
+        budget_min: number | null
+        budget_max: number | null
+        currency: string | null
+        duration: string | null
+        location_type: string | null
+        location: string | null
+        positions: number | null
+        status: string | null
+        published_at: string | null
+        applications_count: number | null
+        views_count: number | null
+        created_at: string | null
+        rank: number | null
+        next_cursor: string | null
+      }
+    }
+  }
+}
+
+type DatabaseWithoutInternals = Omit<Database, "__InternalSupabase">
+
+type DefaultSchema = DatabaseWithoutInternals[Extract<keyof Database, "public">]
+
+export type Tables<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof (DefaultSchema["Tables"] & DefaultSchema["Views"])
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+        DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? (DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"] &
+      DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Views"])[TableName] extends {
+      Row: infer R
+    }
+    ? R
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof (DefaultSchema["Tables"] &
+        DefaultSchema["Views"])
+    ? (DefaultSchema["Tables"] &
+        DefaultSchema["Views"])[DefaultSchemaTableNameOrOptions] extends {
+        Row: infer R
+      }
+      ? R
+      : never
+    : never
+
+export type TablesInsert<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema["Tables"]
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Insert: infer I
+    }
+    ? I
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+    ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+        Insert: infer I
+      }
+      ? I
+      : never
+    : never
+
+export type TablesUpdate<
+  DefaultSchemaTableNameOrOptions extends
+    | keyof DefaultSchema["Tables"]
+    | { schema: keyof DatabaseWithoutInternals },
+  TableName extends (DefaultSchemaTableNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"]
+    : never) = never,
+> = DefaultSchemaTableNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaTableNameOrOptions["schema"]]["Tables"][TableName] extends {
+      Update: infer U
+    }
+    ? U
+    : never
+  : DefaultSchemaTableNameOrOptions extends keyof DefaultSchema["Tables"]
+    ? DefaultSchema["Tables"][DefaultSchemaTableNameOrOptions] extends {
+        Update: infer U
+      }
+      ? U
+      : never
+    : never
+
+export type Enums<
+  DefaultSchemaEnumNameOrOptions extends
+    | keyof DefaultSchema["Enums"]
+    | { schema: keyof DatabaseWithoutInternals },
+  EnumName extends (DefaultSchemaEnumNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"]
+    : never) = never,
+> = DefaultSchemaEnumNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[DefaultSchemaEnumNameOrOptions["schema"]]["Enums"][EnumName]
+  : DefaultSchemaEnumNameOrOptions extends keyof DefaultSchema["Enums"]
+    ? DefaultSchema["Enums"][DefaultSchemaEnumNameOrOptions]
+    : never
+
+export type CompositeTypes<
+  PublicCompositeTypeNameOrOptions extends
+    | keyof DefaultSchema["CompositeTypes"]
+    | { schema: keyof DatabaseWithoutInternals },
+  CompositeTypeName extends (PublicCompositeTypeNameOrOptions extends {
+    schema: keyof DatabaseWithoutInternals
+  }
+    ? keyof DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"]
+    : never) = never,
+> = PublicCompositeTypeNameOrOptions extends {
+  schema: keyof DatabaseWithoutInternals
+}
+  ? DatabaseWithoutInternals[PublicCompositeTypeNameOrOptions["schema"]]["CompositeTypes"][CompositeTypeName]
+  : PublicCompositeTypeNameOrOptions extends keyof DefaultSchema["CompositeTypes"]
+    ? DefaultSchema["CompositeTypes"][PublicCompositeTypeNameOrOptions]
+    : never
+
+export const Constants = {
+  public: {
+    Enums: {},
+  },
+} as const
+
