@@ -32,7 +32,8 @@ policies, functions and their `comment on` texts); `make test` fails when this f
 Clients reach everything below through PostgREST (`/rest/v1/<table>`, `/rest/v1/rpc/<function>`)
 with the anon key or a user's JWT. Errors follow SPEC §2: `22023`/`23514` invalid input, `42501`
 not allowed, `PT404` not found, `23505` duplicate, `PT409` invalid state transition, `PT402`
-plan limit, `PT429` rate limit.
+plan limit, `PT429` rate limit. Which filters and orders an index serves (list sort keys, lookups,
+messages per conversation): [queries.md](queries.md).
 """
 
 _RELATIONS = """

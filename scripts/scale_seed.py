@@ -1,5 +1,6 @@
 """`ugig-db seed --scale N`: a marketplace of N x (200k users, 1M gigs, 5M applications, 1M
-conversations, 10M messages, 2M notifications), generated set-based in SQL (seed/scale/).
+conversations, 10M messages, 2M notifications, 1M saved gigs), generated set-based in SQL
+(seed/scale/).
 
 Bulk-loading through per-row triggers would take hours (and trip the rate limits), so the
 generator runs as a superuser with `session_replication_role = replica`: triggers, including
@@ -30,6 +31,7 @@ BASE = {
     "conversations": 1_000_000,
     "messages": 10_000_000,
     "notifications": 2_000_000,
+    "saved_gigs": 1_000_000,
 }
 POSTER_SHARE = 0.3  # posters are the first 30% of users
 DRAFT_SHARE = 0.08  # applications aimed at drafts are dropped: generate that many more
@@ -54,6 +56,7 @@ STAGES = [
     Stage("41_conversation_participants.sql", "public.conversation_participants", "conversations"),
     Stage("42_messages.sql", "public.messages", "conversations"),
     Stage("50_notifications.sql", "public.notifications", "notifications"),
+    Stage("51_saved_gigs.sql", "public.saved_gigs", "saved_gigs"),
 ]
 
 
@@ -181,7 +184,7 @@ VACUUMED = [
     "auth.users", "auth.identities", "public.profiles", "public.subscriptions",
     "public.notification_settings", "public.gigs", "private.gig_publications", "public.applications",
     "public.conversations", "public.conversation_participants", "public.messages",
-    "public.notifications", "public.reviews", "public.video_calls",
+    "public.notifications", "public.saved_gigs", "public.reviews", "public.video_calls",
 ]
 
 

@@ -47,6 +47,16 @@ def seq_scans(plan: Any, big_tables: set[str]) -> list[str]:
     return found
 
 
+def sorted_rows(plan: Any) -> list[int]:
+    """How many rows each Sort node of an EXPLAIN ANALYZE plan sorted: its input's actual rows
+    (over all loops); a top-N sort reads them all to keep its N."""
+    counts = []
+    for node in plan_nodes(plan):
+        if node.get("Node Type") in ("Sort", "Incremental Sort"):
+            counts += [round(c.get("Actual Rows", 0) * c.get("Actual Loops", 1)) for c in node.get("Plans", [])]
+    return counts
+
+
 def replace_section(name: str, body: str, path: Path = BENCHMARKS_DOC) -> None:
     """Replace the text between <!-- bench:NAME --> and <!-- /bench:NAME --> (append it when absent)."""
     start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"

@@ -1,8 +1,12 @@
--- Messages per conversation (mean messages/conversations; long threads of up to ~6x that),
+-- Messages per conversation (mean messages/conversations; long threads of up to ~6x that, and a
+-- few of thousands: see pg_temp.message_count),
 -- alternating senders, spread between the conversation's start and now.
 insert into public.messages (id, conversation_id, sender_id, recipient_id, body, created_at, updated_at)
 select
-    pg_temp.sid(5, pg_temp.sidx(c.id) * 64 + k),
+    case
+        when k < 64 then pg_temp.sid(5, pg_temp.sidx(c.id) * 64 + k)
+        else pg_temp.sid(9, pg_temp.sidx(c.id) * 8192 + k)
+    end,
     c.id,
     case when mod(k, 2) = 1 then c.user_low else c.user_high end,
     case when mod(k, 2) = 1 then c.user_high else c.user_low end,  -- as the insert trigger sets it

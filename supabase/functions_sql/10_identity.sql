@@ -58,7 +58,8 @@ set search_path = ''
 as $$
     select p_username ~ '^[a-z0-9_]{3,30}$'
         and not private.is_reserved_username(p_username)
-        and not exists (select 1 from public.profiles p where lower(p.username) = p_username)
+        -- usernames are stored in lower case (profiles_username_format): an equality on profiles_username_key
+        and not exists (select 1 from public.profiles p where p.username = p_username)
 $$;
 revoke execute on function private.username_available(text) from public, anon, authenticated;
 

@@ -11,11 +11,24 @@ grant insert (id, conversation_id, body, attachments) on table public.messages t
 grant update (body, deleted_at) on table public.messages to authenticated;
 grant all on table public.messages to service_role;
 
--- Both readers are columns of the row (recipient_id is copied from the conversation by the
--- insert trigger): no membership lookup per request or per Realtime change.
+-- Participants read (private.is_participant). Both readers are also columns of the row
+-- (recipient_id is copied from the conversation by the insert trigger), and OR evaluates left to
+-- right: a participant's messages pass on a column comparison, without a call or a membership
+-- list per request. The call stays in the predicate for the planner: an OR with a call in it is
+-- no index condition, so a page of one conversation
+-- (conversation_id=eq.<id>&order=created_at.desc&limit=N) is the backward scan of
+-- messages_conversation_created_idx stopping after N rows, whatever the conversation's length and
+-- however many messages the reader has; as two column comparisons alone it was a BitmapAnd with
+-- the reader's sender/recipient indexes and a sort of the whole conversation. Reading messages
+-- without a conversation filter is therefore a scan: clients list conversations with
+-- my_conversations() and read messages per conversation (docs/queries.md).
 create policy "participants read messages" on public.messages
 for select to authenticated
-using (sender_id = (select auth.uid()) or recipient_id = (select auth.uid()));
+using (
+    sender_id = (select auth.uid())
+    or recipient_id = (select auth.uid())
+    or private.is_participant(conversation_id, (select auth.uid()))
+);
 
 -- Membership and blocks are checked by the insert trigger (42501 with its own message).
 create policy "participants send messages as themselves" on public.messages

@@ -45,6 +45,17 @@ def test_plan_check_flags_seq_scans_on_big_tables_only():
     assert _report.seq_scans([PLAN], {"public.gigs"}) == []
 
 
+def test_sort_check_counts_the_rows_each_sort_read():
+    plan = {"Plan": {"Node Type": "Limit", "Plans": [
+        {"Node Type": "Sort", "Actual Rows": 50, "Actual Loops": 1, "Plans": [
+            {"Node Type": "Bitmap Heap Scan", "Actual Rows": 3412, "Actual Loops": 1},
+        ]},
+        {"Node Type": "Index Scan", "Actual Rows": 50, "Actual Loops": 1},
+    ]}}
+    assert _report.sorted_rows([plan]) == [3412]
+    assert _report.sorted_rows([PLAN]) == []
+
+
 def test_report_replaces_only_its_own_section(tmp_path):
     doc = tmp_path / "benchmarks.md"
     doc.write_text("# Benchmarks\n\nintro\n\n<!-- bench:queries -->\nold\n<!-- /bench:queries -->\n\nafter\n")
@@ -94,7 +105,7 @@ def test_a_small_run_times_the_request_as_the_client_and_as_postgres(small_marke
         result = client_queries.measure(conn, query, iterations=5)
     assert len(result.samples_ms) == len(result.baseline_ms) == 5
     assert result.seq_scans == [] and result.ratio > 0
-    assert "| unread notification count | authenticated | 5 |" in client_queries.table([result])
+    assert "| unread notification count | authenticated | 1 | 5 |" in client_queries.table([result])
 
 
 def test_plans_include_a_seq_scan_where_no_index_helps(small_marketplace):
@@ -114,3 +125,33 @@ def test_the_client_query_sees_only_the_callers_rows(small_marketplace):
             mine = conn.execute(query.sql).fetchone()[0]
         everyone = conn.execute("select count(*) from public.notifications where read_at is null").fetchone()[0]
     assert 0 < mine < everyone
+
+
+def test_a_rest_page_is_sent_for_each_subject(small_marketplace):
+    query = next(q for q in client_queries.QUERIES if q.name.startswith("REST messages?conversation_id"))
+    with connect(small_marketplace) as conn:
+        result = client_queries.measure(conn, query, iterations=5)
+    # The small marketplace has more conversations than that; plans are checked at scale, not here.
+    assert result.subjects == client_queries.SUBJECTS and len(result.samples_ms) == 5
+
+
+def test_the_rest_messages_page_is_the_participants_conversation_newest_first(small_marketplace):
+    query = next(q for q in client_queries.QUERIES if q.name.startswith("REST messages?conversation_id"))
+    with connect(small_marketplace) as conn:
+        subject = client_queries.subjects(conn, query)[0]
+        expected = [str(r[0]) for r in conn.execute(
+            "select id from public.messages where conversation_id = %s order by created_at desc limit 50",
+            (subject["conversation_id"],))]
+        stranger = conn.execute(
+            """select id::text from public.profiles where id not in
+               (select user_id from public.conversation_participants where conversation_id = %s) limit 1""",
+            (subject["conversation_id"],)).fetchone()[0]
+
+        def page(uid: str) -> list[str]:
+            with conn.transaction():
+                pgrest.begin_request(conn, "authenticated", client_queries.claims_for("authenticated", uid))
+                body = conn.execute(query.sql, subject).fetchone()[2]
+            return [m["id"] for m in body]
+
+        assert expected and page(subject["uid"]) == expected
+        assert page(stranger) == []

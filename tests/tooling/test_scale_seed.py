@@ -44,6 +44,7 @@ def count(conn: psycopg.Connection, table: str) -> int:
         ("public.conversations", 1_000, 0.05),  # a repeated pair is dropped
         ("public.conversation_participants", 2 * 1_000, 0.05),
         ("public.messages", 10_000, 0.15),
+        ("public.saved_gigs", 1_000, 0.3),  # drafts and one's own gigs are skipped, repeats dropped
     ],
 )
 def test_row_counts_are_proportional_to_the_scale(scaled, table, expected, tolerance):
@@ -86,6 +87,14 @@ def test_a_few_posters_own_a_large_share_of_the_gigs(scaled):
            from (select count(*) as n from public.gigs group by poster_id) as x"""
     ).fetchone()
     assert top >= 20 * median
+
+
+def test_saved_gigs_are_visible_gigs_of_others(scaled):
+    bad = scaled.execute(
+        """select count(*) from public.saved_gigs s join public.gigs g on g.id = s.gig_id
+           where g.status = 'draft' or g.poster_id = s.user_id"""
+    ).fetchone()[0]
+    assert bad == 0
 
 
 def test_applications_count_matches_the_applications(scaled):

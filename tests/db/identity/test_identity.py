@@ -145,6 +145,19 @@ def test_anon_cannot_update_profiles(anon, owner):
     anon.rejects("42501", "update public.profiles set bio = 'x' returning id")
 
 
+def test_public_profile_page_finds_a_profile_by_its_username(anon, owner, stranger):
+    # The u/<username> page: profiles?username=eq.<name>, names stored (and looked up) in lower case.
+    assert anon.sql("select id::text from public.profiles where username = %s", ("owner",)) == [{"id": owner.id}]
+
+
+def test_usernames_stay_unique_case_insensitively(db, owner, stranger):
+    # Any case of a taken name is the taken name, whoever writes it: it is stored in lower case,
+    # where the index is unique.
+    with pytest.raises(psycopg.errors.UniqueViolation) as raised:
+        db.execute("update public.profiles set username = 'OwNeR' where id = %s", (stranger.id,))
+    assert raised.value.diag.constraint_name == "profiles_username_key"
+
+
 @pytest.mark.parametrize("username, sqlstate", [
     ("support", "22023"), ("ab", "23514"), ("has space", "23514"), ("STRANGER", "23505"),
 ])
