@@ -895,6 +895,7 @@ end
 $$;
 revoke execute on function private.jitsi_call_access(uuid, uuid) from public, anon, authenticated;
 grant execute on function private.jitsi_call_access(uuid, uuid) to service_role;
+grant execute on function private.jitsi_call_access(uuid, uuid) to ugig_service;
 
 create or replace function private.mark_call_joined(p_call_id uuid)
 returns void
