@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from webhook_service import auth, billing, config, cors, db, health, jitsi, logs, plain
+from webhook_service import auth, billing, config, cors, db, errors, health, jitsi, logs, plain
 from webhook_service.email import unsubscribe
 
 
@@ -29,6 +29,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     config.validate(app.config, features)
     app.config["FEATURES"] = features
     logs.init_app(app)
+    errors.init_app(app)
     db.init_app(app)
     auth.init_app(app)
     app.register_blueprint(health.bp)
