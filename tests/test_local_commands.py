@@ -54,6 +54,9 @@ def test_seed_command_loads_every_seed_file_into_the_given_database(db, capsys):
     assert main(["seed", "--db-url", db.url]) == 0
     expected = ["seeded: users.json"] + [f"seeded: {p.name}" for p in sorted(paths.SEED_DIR.glob("*.sql"))]
     assert capsys.readouterr().out.splitlines() == expected
+    # Loaded already: the second run writes nothing and says so.
+    assert main(["seed", "--db-url", db.url]) == 0
+    assert capsys.readouterr().out.splitlines() == ["nothing to seed: the demo data is there already"]
 
 
 def test_concurrent_starts_share_one_cluster():
