@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import psycopg
 import pytest
 
@@ -17,6 +19,16 @@ def test_db_start_twice_finds_the_running_cluster(capsys):
     assert localdb.start() == first
     with psycopg.connect(first) as conn:
         assert conn.execute("select current_setting('wal_level')").fetchone() == ("logical",)
+
+
+def test_the_cluster_port_is_the_preferred_one_when_free_else_any_free_one():
+    assert localdb.PREFERRED_PORT == 54322  # supabase/config.toml's [db] port
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        assert localdb._free_port(port) != port
+    assert localdb._free_port(port) == port
 
 
 def test_db_status_and_url_name_the_running_cluster(capsys):
