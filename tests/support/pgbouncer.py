@@ -64,7 +64,10 @@ def _config(server_url: str, port: int, directory: Path) -> str:
         "max_db_connections = 60",
         # After a failed server login PgBouncer refuses clients for this long (default 15 s);
         # tests that take the database away and bring it back expect it back within seconds.
-        "server_login_retry = 1",
+        "server_login_retry = 0",
+        # A client waiting for a server connection gets an error after 5 s (default 120 s), like
+        # the service's own pool timeout: a database that went away answers 503, not a hang.
+        "query_wait_timeout = 5",
         f"logfile = {directory / 'pgbouncer.log'}",
         f"pidfile = {directory / 'pgbouncer.pid'}",
         "",
