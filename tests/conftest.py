@@ -48,8 +48,11 @@ class Db:
     url: str
     admin: psycopg.Connection  # superuser, autocommit: test setup, as a migration would
     # What the service and its workers connect with: ugig_service, directly or (fixture
-    # `service_connection`) through the transaction pooler.
-    service_url: str
+    # `service_connection`) through the transaction pooler. Default: directly.
+    service_url: str = ""
+
+    def __post_init__(self) -> None:
+        self.service_url = self.service_url or service_role.url(self.url, SERVICE_PASSWORD)
 
     def connect(self) -> psycopg.Connection:
         return psycopg.connect(self.url, autocommit=True)
