@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 import psycopg
 
 from scripts import (
-    advise, capture, dburl, declarative, lint, localdb, migrate, paths, reset, seed, sqlfiles, status, supabase_cli,
+    advise, capture, dburl, declarative, keys, lint, localdb, migrate, paths, reset, seed, sqlfiles, status,
+    supabase_cli, token,
 )
 
 FINDINGS = 2  # exit code of `advise` when a check reports a WARN or ERROR
@@ -37,7 +39,7 @@ def _cmd_migration_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_reset(args: argparse.Namespace) -> int:
-    reset.reset(args.db_url or localdb.start())
+    reset.reset(dburl.checked(args.db_url) if args.db_url else localdb.start())
     return 0
 
 
@@ -67,8 +69,15 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 
 
 def _cmd_seed(args: argparse.Namespace) -> int:
-    for name in seed.run(dburl.resolve(args.db_url), scale=args.scale):
+    db_url = dburl.resolve(args.db_url)
+    if args.scale is not None:
+        seed.run(db_url, scale=args.scale)  # prints each stage as it ends
+        return 0
+    loaded = seed.run(db_url)
+    for name in loaded:
         print(f"seeded: {name}")
+    if not loaded:
+        print("nothing to seed: the demo data is there already")
     return 0
 
 
@@ -89,6 +98,13 @@ def _cmd_stripe_reconcile(args: argparse.Namespace) -> int:
         print(f"ugig-db stripe-reconcile: {exc}", file=sys.stderr)
         return 1
     return 1 if any(o == "failed" for o in [*report.refreshed.values(), *report.replayed.values()]) else 0
+
+
+def _cmd_token(args: argparse.Namespace) -> int:
+    # The secret make dev gives the service: SUPABASE_JWT_SECRET, else the well-known local one.
+    secret = os.environ.get("SUPABASE_JWT_SECRET", keys.LOCAL_JWT_SECRET)
+    print(token.issue(dburl.resolve(args.db_url), args.user, secret=secret, ttl=args.ttl))
+    return 0
 
 
 def _cmd_db(args: argparse.Namespace) -> int:
@@ -150,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "advise",
-        help="Supabase's advisors and ours (scripts/advisors/); exit 1 on any WARN or ERROR",
+        help="Supabase's advisors and ours (scripts/advisors/); exit 2 on any WARN or ERROR",
     )
     p.add_argument("--db-url", help="target database (default: SUPABASE_DB_URL, else local)")
     p.set_defaults(func=_cmd_advise)
@@ -172,13 +188,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--db-url", help="target database (default: SUPABASE_DB_URL, else local)")
     p.add_argument("--grace-seconds", type=int, default=3600,
-                   help="how long past its period end (or in a transitional status) a subscription counts as stale")
+                   help="how long past its period end (or in a transitional status) a subscription counts as stale "
+                        "(default %(default)s)")
     p.add_argument("--replay-min-age-seconds", type=int, default=60,
-                   help="replay only events received at least this long ago (leave fresh ones to Stripe's retries)")
-    p.add_argument("--limit", type=int, default=500, help="at most this many subscriptions and events per run")
+                   help="replay only events received at least this long ago, leaving fresh ones to Stripe's retries "
+                        "(default %(default)s)")
+    p.add_argument("--limit", type=int, default=500, help="at most this many subscriptions and events per run (default %(default)s)")
     p.add_argument("--keep-days", type=int, default=30,
-                   help="delete events that took effect more than this many days ago (at least 3: Stripe's retries)")
+                   help="delete events that took effect more than this many days ago; at least 3, Stripe's retries "
+                        "(default %(default)s)")
     p.set_defaults(func=_cmd_stripe_reconcile)
+
+    p = sub.add_parser(
+        "token",
+        help="print a signed-in user's access token for a local database (Supabase's claims, HS256 with "
+             "SUPABASE_JWT_SECRET, else the local secret make dev uses)",
+    )
+    p.add_argument("user", help="the user's e-mail, username or id")
+    p.add_argument("--ttl", type=int, default=token.DEFAULT_TTL,
+                   help="lifetime in seconds (default %(default)s)")
+    p.add_argument("--db-url", help="a local database (default: SUPABASE_DB_URL, else local)")
+    p.set_defaults(func=_cmd_token)
 
     p = sub.add_parser("db", help="the embedded local PostgreSQL cluster")
     p.add_argument("action", choices=["start", "stop", "status", "url"])
@@ -193,10 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     except (
         migrate.MigrateError, sqlfiles.SqlFileError, localdb.LocalDbError, reset.ResetError,
         capture.CaptureError, declarative.DeclarativeError,
-        supabase_cli.SupabaseCliError,
-        psycopg.OperationalError,  # cannot connect: the message says why, no traceback needed
+        supabase_cli.SupabaseCliError, dburl.DbUrlError, token.TokenError,
     ) as exc:
         print(f"ugig-db {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except psycopg.OperationalError as exc:
+        # Cannot connect (or the connection broke): libpq's message says why, over several lines.
+        print(f"ugig-db {args.command}: database unavailable: {' '.join(str(exc).split())}", file=sys.stderr)
         return 1
 
 

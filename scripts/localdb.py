@@ -1,7 +1,8 @@
 """The embedded local database: a throwaway PostgreSQL 15 cluster from the system's binaries.
 
-The cluster lives in a git-ignored directory of the project (``.ugig/``) and listens on a free
-loopback port. PostgreSQL refuses to run as root, so as root every server command runs as the
+The cluster lives in a git-ignored directory of the project (``.ugig/``) and listens on loopback,
+on port 54322 (supabase/config.toml's) when that is free, else on a free port. PostgreSQL
+refuses to run as root, so as root every server command runs as the
 ``postgres`` OS user; when that user cannot reach the project directory (a clone under /root),
 the cluster lives in a per-project directory under the system temp dir instead.
 """
@@ -112,7 +113,18 @@ def cluster() -> Cluster:
     return Cluster(inside)
 
 
-def _free_port() -> int:
+# supabase/config.toml's [db] port, where `supabase start` serves and tools expect it.
+PREFERRED_PORT = 54322
+
+
+def _free_port(preferred: int = PREFERRED_PORT) -> int:
+    """`preferred` when nothing listens there (another checkout's cluster may), else any free port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", preferred))
+            return preferred
+        except OSError:
+            pass
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -161,7 +173,9 @@ def _initdb(c: Cluster) -> None:
 
 
 def url_for(port: int, dbname: str = DB_NAME) -> str:
-    return f"postgresql://{DB_USER}@127.0.0.1:{port}/{dbname}"
+    # The cluster has no TLS: libpq's default (sslmode=prefer) falls back to plain, the Supabase
+    # CLI does not, so the URL says it (it works with psql, psycopg and the CLI alike).
+    return f"postgresql://{DB_USER}@127.0.0.1:{port}/{dbname}?sslmode=disable"
 
 
 def start() -> str:

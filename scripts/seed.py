@@ -30,7 +30,8 @@ def run(
     remote_auth: tuple[str, str] | None | str = "env",
     out: Callable[[str], None] = print,
 ) -> list[str]:
-    """Load the demo (or, with `scale`, generate a marketplace of that size); returns what ran.
+    """Load the demo (or, with `scale`, generate a marketplace of that size). Returns the demo's
+    steps (users.json, then each seed file) that wrote something, or the scale stages' lines.
 
     `remote_auth` is (supabase_url, service_role_key), or None to write users locally; by
     default ("env") SUPABASE_URL (or NEXT_PUBLIC_SUPABASE_URL) with SUPABASE_SERVICE_ROLE_KEY
@@ -47,19 +48,40 @@ def run(
 
 
 def load_demo(conn: psycopg.Connection, remote_auth: tuple[str, str] | None) -> list[str]:
-    """The demo on an open autocommit connection; returns the files it loaded."""
+    """The demo on an open autocommit connection; returns the steps (users.json, then each seed
+    file) that wrote a row."""
     password, users = seed_users.load()
     files = sorted(paths.SEED_DIR.glob("*.sql"))
+    loaded = []  # the steps that wrote a row
+    missing = seed_users.missing(conn, users)
     if remote_auth:
         # Auth commits each user itself; the rest waits until all of them exist.
-        seed_users.create_remote(*remote_auth, seed_users.missing(conn, users), password)
+        seed_users.create_remote(*remote_auth, missing, password)
     with conn.transaction():
+        before = _rows_written(conn)
         if not remote_auth:
-            seed_users.create_local(conn, seed_users.missing(conn, users), password)
+            seed_users.create_local(conn, missing, password)
         seed_users.fill_profiles(conn, users)
+        if missing or _rows_written(conn) > before:
+            loaded.append(paths.SEED_DIR.joinpath("users.json").name)
         for path in files:
+            before = _rows_written(conn)
             _run_file(conn, path)
-    return [paths.SEED_DIR.joinpath("users.json").name, *(p.name for p in files)]
+            if _rows_written(conn) > before:
+                loaded.append(path.name)
+    return loaded
+
+
+def _rows_written(conn: psycopg.Connection) -> int:
+    """Rows this transaction inserted, updated or deleted so far, triggers' writes included.
+
+    On a cursor of its own: supabase/seed.sql is the demo's statements as recorded from the
+    connection (scripts/seedsql.py), and this question is not one of them."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint from pg_catalog.pg_stat_xact_user_tables"
+        )
+        return cur.fetchone()[0]
 
 
 class SeedError(RuntimeError):

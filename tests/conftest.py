@@ -10,11 +10,14 @@ from typing import Any, Iterator
 import psycopg
 import pytest
 
-from scripts import auth_users, migrate
-from tests.support import database
+from scripts import auth_users, migrate, service_role
+from tests.support import database, pgbouncer
 from tests.support.postgrest import Caller, anon_claims, service_claims, user_claims
 
 pytest_plugins = ["tests.support.jitsi"]  # the Jitsi fixtures, shared by the service's test modules
+
+# The password the tests give ugig_service (the migrations create it without one).
+SERVICE_PASSWORD = "ugig-service-test-password"
 
 
 @pytest.fixture(scope="session")
@@ -33,6 +36,7 @@ def template_db(db_server: str) -> Iterator[str]:
         database.supabase_push(url)
     else:
         migrate.migrate(url, out=lambda _line: None)
+    service_role.set_password(db_server, SERVICE_PASSWORD)
     yield name
     database.drop_database(db_server, name)
 
@@ -43,6 +47,12 @@ class Db:
 
     url: str
     admin: psycopg.Connection  # superuser, autocommit: test setup, as a migration would
+    # What the service and its workers connect with: ugig_service, directly or (fixture
+    # `service_connection`) through the transaction pooler. Default: directly.
+    service_url: str = ""
+
+    def __post_init__(self) -> None:
+        self.service_url = self.service_url or service_role.url(self.url, SERVICE_PASSWORD)
 
     def connect(self) -> psycopg.Connection:
         return psycopg.connect(self.url, autocommit=True)
@@ -78,7 +88,7 @@ def db(db_server: str, template_db: str) -> Iterator[Db]:
     url = database.database_url(db_server, name)
     conn = psycopg.connect(url, autocommit=True)
     try:
-        yield Db(url=url, admin=conn)
+        yield Db(url=url, admin=conn, service_url=service_role.url(url, SERVICE_PASSWORD))
     finally:
         conn.close()
         database.drop_database(db_server, name)
@@ -92,3 +102,20 @@ def anon(db: Db) -> Caller:
 @pytest.fixture
 def service(db: Db) -> Caller:
     return db.as_service()
+
+
+@pytest.fixture(scope="session")
+def pooler(db_server: str) -> Iterator[int]:
+    """Port of a PgBouncer in transaction mode in front of the test server (as Supabase's 6543)."""
+    with pgbouncer.pgbouncer(db_server, {service_role.ROLE: SERVICE_PASSWORD}) as port:
+        yield port
+
+
+@pytest.fixture(params=["direct", "pooled"])
+def service_connection(request: pytest.FixtureRequest, db: Db) -> str:
+    """Runs a test twice: the service connects to its database directly, then through the
+    pooler. Modules opt in with `pytestmark = pytest.mark.usefixtures("service_connection")`,
+    which sets this up before the test's own fixtures build the service from `db.service_url`."""
+    if request.param == "pooled":
+        db.service_url = pgbouncer.pooled_url(db.service_url, request.getfixturevalue("pooler"))
+    return db.service_url

@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from webhook_service import auth, billing, config, cors, db, health, jitsi, plain, request_log
+from webhook_service import auth, billing, config, cors, db, errors, health, jitsi, plain, request_log
 from webhook_service.email import unsubscribe
 
 
@@ -25,6 +25,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     config.validate(app.config, features)
     app.config["FEATURES"] = features
     request_log.init_app(app)
+    errors.init_app(app)
     db.init_app(app)
     auth.init_app(app)
     app.register_blueprint(health.bp)

@@ -48,9 +48,10 @@ class TokenEndpoint:
             user = self.verifier.verify(auth.bearer_token(wsgi_env.get("HTTP_AUTHORIZATION", "")))
         except auth.AuthError as exc:
             return plain.error(401, "unauthorized", str(exc), auth.UNAUTHORIZED_HEADERS)
-        call_id = requested_call(plain.body(wsgi_env, MAX_BODY))
-        if call_id is None:
-            return plain.error(400, "invalid_request", "call_id must be a UUID")
+        try:
+            call_id = requested_call(plain.body(wsgi_env, MAX_BODY))
+        except BadRequest as exc:
+            return plain.error(400, "invalid_request", str(exc))
         try:
             # One statement on an autocommit connection: its own transaction, in one round trip.
             with db.pool(self.app).connection() as conn:
@@ -76,13 +77,22 @@ class TokenEndpoint:
         }))
 
 
-def requested_call(body: bytes) -> str | None:
-    """The body's `call_id` in canonical form, or None when the body is not {"call_id": <uuid>}."""
+class BadRequest(ValueError):
+    """The body is not {"call_id": <uuid>}; the message says what it is instead."""
+
+
+def requested_call(body: bytes) -> str:
+    """The body's `call_id` in canonical form."""
     try:
         request = json.loads(body)
+    except ValueError:  # UnicodeDecodeError included
+        raise BadRequest('the body is not JSON: send {"call_id": "<uuid>"}') from None
+    if not isinstance(request, dict) or "call_id" not in request:
+        raise BadRequest('the body must be a JSON object with a call_id: {"call_id": "<uuid>"}')
+    try:
         return str(uuid.UUID(request["call_id"]))
-    except (ValueError, TypeError, KeyError, AttributeError):  # not JSON, not an object, not a UUID
-        return None
+    except (ValueError, TypeError, AttributeError):  # not a string, not a UUID
+        raise BadRequest("call_id must be a UUID") from None
 
 
 def install(app: Flask, endpoints: plain.PlainEndpoints) -> None:

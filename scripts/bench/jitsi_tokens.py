@@ -40,7 +40,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from scripts import auth_users, localdb, migrate, pgrest, scratchdb
 from scripts.bench import _http_load as http_load
 from scripts.bench import _proc
-from scripts.bench import _report
+from scripts.bench import _pooler, _report
 from webhook_service.config import env_name
 from webhook_service.jitsi_tokens import CallAccess, Jaas, SelfHosted
 
@@ -244,33 +244,37 @@ def run(db_url: str | None) -> None:
     server = db_url or localdb.start()
     cores = os.cpu_count() or 1
     http_rows, app_rows = [], []
-    with scratchdb.scratch_database(server, "ugig_bench_jitsi") as url:
+    with scratchdb.scratch_database(server, "ugig_bench_jitsi") as url, _pooler.connections(server, url) as conns:
         pairs = prepare(url)
         postmaster = _proc.postmaster_pid(url)
+        direct_url = conns[0][1]
         for name, settings in modes().items():
             reset_calls(url)
-            rate, errors, cpu, server_cpu = end_to_end(url, settings, pairs, postmaster)
+            rate, errors, cpu, server_cpu = end_to_end(direct_url, settings, pairs, postmaster)
             app_started = started_calls(url)
-            reset_calls(url)
-            # About DURATION seconds of requests at the rate the app alone reached, over HTTP.
-            http = over_http(url, settings, pairs, max(len(pairs), int(rate * DURATION / 1.5)))
-            http_started = started_calls(url)
+            for label, service_url in conns:
+                reset_calls(url)
+                # About DURATION seconds of requests at the rate the app alone reached, over HTTP.
+                http = over_http(service_url, settings, pairs, max(len(pairs), int(rate * DURATION / 1.5)))
+                http_started = started_calls(url)
+                tokens = http.answers.get("jwt", 0)
+                ok = http.rate >= TARGET_PER_SECOND and tokens == http.requests and http_started == CALLS
+                verdict = "ok" if ok else "MISSED"
+                per_token = (http.client_cpu + http.service_cpu + http.other_cpu) / http.requests
+                refused = ", ".join(f"{k} {v}" for k, v in sorted(http.answers.items()) if k != "jwt") or "0"
+                where = "" if label == _pooler.DIRECT else f", {label}"
+                print(f"{name}{where}: over HTTP {http.rate:,.0f} tokens/s (target: {verdict}; p99 "
+                      f"{_report.percentile(http.latencies, 99):.1f} ms; CPU per token: load generator "
+                      f"{http.cpu_us(http.client_cpu)} µs, gunicorn {http.cpu_us(http.service_cpu)} µs, rest "
+                      f"{http.cpu_us(http.other_cpu)} µs)")
+                http_rows.append([
+                    name + where, f"{http.rate:,.0f} ({verdict})", refused, f"{http_started}/{CALLS}",
+                    f"{_report.percentile(http.latencies, 50):.1f}", f"{_report.percentile(http.latencies, 99):.1f}",
+                    http.cpu_us(http.client_cpu), http.cpu_us(http.service_cpu), http.cpu_us(http.other_cpu),
+                    f"{cores / per_token:,.0f}"])
             signing, signing_cpu = signing_only(settings)
-            tokens = http.answers.get("jwt", 0)
-            ok = http.rate >= TARGET_PER_SECOND and tokens == http.requests and http_started == CALLS
-            verdict = "ok" if ok else "MISSED"
-            per_token = (http.client_cpu + http.service_cpu + http.other_cpu) / http.requests
-            refused = ", ".join(f"{k} {v}" for k, v in sorted(http.answers.items()) if k != "jwt") or "0"
-            print(f"{name}: over HTTP {http.rate:,.0f} tokens/s (target: {verdict}; p99 "
-                  f"{_report.percentile(http.latencies, 99):.1f} ms; CPU per token: load generator "
-                  f"{http.cpu_us(http.client_cpu)} µs, gunicorn {http.cpu_us(http.service_cpu)} µs, rest "
-                  f"{http.cpu_us(http.other_cpu)} µs); app alone {rate:,.0f}/s ({cpu:,.0f} µs client CPU per token); "
+            print(f"{name}: app alone {rate:,.0f}/s ({cpu:,.0f} µs client CPU per token); "
                   f"signing alone {signing:,.0f}/s ({signing_cpu:,.0f} µs)")
-            http_rows.append([
-                name, f"{http.rate:,.0f} ({verdict})", refused, f"{http_started}/{CALLS}",
-                f"{_report.percentile(http.latencies, 50):.1f}", f"{_report.percentile(http.latencies, 99):.1f}",
-                http.cpu_us(http.client_cpu), http.cpu_us(http.service_cpu), http.cpu_us(http.other_cpu),
-                f"{cores / per_token:,.0f}"])
             server_text = f"{server_cpu:,.0f}" if server_cpu is not None else "n/a (remote)"
             ceiling = f"{cores * 1e6 / (cpu + server_cpu):,.0f}" if server_cpu is not None else "n/a"
             app_rows.append([name, f"{rate:,.0f}", str(errors), f"{app_started}/{CALLS}", f"{cpu:,.0f}",
@@ -290,7 +294,9 @@ def run(db_url: str | None) -> None:
         "jitsi",
         "## Jitsi room tokens\n\n"
         f"**Over HTTP, as deployed** (the target's figure): gunicorn (gunicorn.conf.py, {WEB_CONCURRENCY} "
-        f"gevent workers, {CONNECTIONS} database connections each) on 127.0.0.1, fed by one load-generator "
+        f"gevent workers, {CONNECTIONS} database connections each, as ugig_service: directly, and through "
+        "PgBouncer in transaction mode as through Supabase's pooler, PgBouncer's CPU under rest) on "
+        "127.0.0.1, fed by one load-generator "
         f"process over {CONNECTIONS} keep-alive connections; Postgres and the generator on the same "
         f"{cores} cores. {CALLS} calls between {2 * CALLS} users; a warm-up makes every first join, the timed "
         "requests are later joins; an answer counts only as a 200 carrying a token. CPU per token from "

@@ -33,7 +33,7 @@ from psycopg.conninfo import make_conninfo
 
 from scripts import localdb, migrate
 from scripts.bench import _http_load as http_load
-from scripts.bench import _report
+from scripts.bench import _pooler, _report
 from scripts.bench._http_load import Phase
 
 SECRET = "whsec_bench_secret"
@@ -68,10 +68,10 @@ def _prepare_database(server: str, users: int) -> tuple[str, str]:
     return name, url
 
 
-def _events(user_ids: list[str], count: int) -> list[str]:
+def _events(user_ids: list[str], count: int, created: int | None = None) -> list[str]:
     """`count` event bodies in Stripe's current shapes, alternating per user: a subscription
-    update (Pro, active) and an invoice.paid."""
-    now = int(time.time())
+    update (Pro, active) and an invoice.paid; created from `created` (default now) on."""
+    now = created or int(time.time())
     bodies = []
     for i in range(count):
         user = user_ids[i % len(user_ids)]
@@ -125,6 +125,30 @@ def _healthz_requests(count: int, port: int) -> list[bytes]:
     return [f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()] * count
 
 
+def _run_service(url: str, bodies: list[str], knobs: dict[str, str | int]) -> tuple[Phase, Phase, Phase]:
+    """The service under gunicorn on `url`: warm-up, then fresh events, their redeliveries and
+    `GET /healthz`."""
+    port = http_load.free_port()
+    process = http_load.start_service(port, {
+        "SUPABASE_DB_URL": url, "STRIPE_SECRET_KEY": "sk_test_bench", "STRIPE_WEBHOOK_SECRET": SECRET,
+        "STRIPE_PRO_PRICE_ID": PRO_PRICE, "NEXT_PUBLIC_APP_URL": "https://app.ugig.test",
+        "SUPABASE_JWT_SECRET": "bench-secret-bench-secret-bench-secret!!", "UGIG_FEATURES": "stripe",
+        "WEB_CONCURRENCY": str(knobs["workers"]), "DB_POOL_MAX": str(knobs["pool"]),
+    })
+    try:
+        def load(requests: list[bytes]) -> Phase:
+            return http_load.load(port, requests, int(knobs["processes"]), int(knobs["connections"]),
+                                  process.pid, OUTCOME)
+
+        load(_signed_requests(bodies[:200], port))  # warm-up: connections, pools, caches
+        applied = load(_signed_requests(bodies[200:], port))
+        duplicates = load(_signed_requests(bodies, port))
+        healthz = load(_healthz_requests(len(bodies), port))
+        return applied, duplicates, healthz
+    finally:
+        http_load.stop_service(process)
+
+
 def run(db_url: str | None) -> None:
     count = int(os.environ.get("BENCH_STRIPE_EVENTS", "6000"))
     processes = int(os.environ.get("BENCH_STRIPE_CLIENTS", "1"))
@@ -135,26 +159,21 @@ def run(db_url: str | None) -> None:
     load_before = os.getloadavg()[0]
     users = max(1, count // 2)
     name, url = _prepare_database(server, users)
-    process = None
+    runs: list[tuple[str, Phase, Phase]] = []  # (connection, applied, duplicates)
+    healthz: Phase | None = None
+    knobs: dict[str, str | int] = {"workers": workers, "pool": pool, "processes": processes, "connections": connections}
     try:
         with psycopg.connect(url) as conn:
             user_ids = [r[0] for r in conn.execute("select user_id::text from public.subscriptions order by user_id")]
-        bodies = _events(user_ids, count)
-        port = http_load.free_port()
-        process = http_load.start_service(port, {
-            "SUPABASE_DB_URL": url, "STRIPE_SECRET_KEY": "sk_test_bench", "STRIPE_WEBHOOK_SECRET": SECRET,
-            "STRIPE_PRO_PRICE_ID": PRO_PRICE, "NEXT_PUBLIC_APP_URL": "https://app.ugig.test",
-            "SUPABASE_JWT_SECRET": "bench-secret-bench-secret-bench-secret!!", "UGIG_FEATURES": "stripe",
-            "WEB_CONCURRENCY": workers, "DB_POOL_MAX": pool,
-        })
-
-        def load(requests: list[bytes]) -> Phase:
-            return http_load.load(port, requests, processes, connections, process.pid, OUTCOME)
-
-        load(_signed_requests(bodies[:200], port))  # warm-up: connections, pools, caches
-        applied = load(_signed_requests(bodies[200:], port))
-        duplicates = load(_signed_requests(bodies, port))
-        healthz = load(_healthz_requests(count, port))
+        created = int(time.time())
+        with _pooler.connections(server, url) as connections_to_db:
+            for label, service_url in connections_to_db:
+                # Fresh events for each connection (new ids, created after the previous run's, so
+                # none is stale): each run applies all of its own.
+                applied, duplicates, healthz_run = _run_service(service_url, _events(user_ids, count, created), knobs)
+                runs.append((label, applied, duplicates))
+                healthz = healthz or healthz_run
+                created += count // 500 + 60
         with psycopg.connect(url) as conn:
             effects = conn.execute(
                 "select (select count(*) from private.stripe_events where processed_at is not null),"
@@ -162,8 +181,6 @@ def run(db_url: str | None) -> None:
                 " (select count(*) from private.email_outbox)"
             ).fetchone()
     finally:
-        if process is not None:
-            http_load.stop_service(process)
         with psycopg.connect(server, autocommit=True) as conn:
             conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
     load_after = os.getloadavg()[0]
@@ -174,8 +191,13 @@ def run(db_url: str | None) -> None:
                 ", ".join(f"{k} {v}" for k, v in sorted(phase.answers.items())),
                 phase.cpu_us(phase.client_cpu), phase.cpu_us(phase.service_cpu), phase.cpu_us(phase.other_cpu)]
 
-    rows = [line("fresh events (verified + applied)", applied), line("duplicate deliveries", duplicates),
-            line("`GET /healthz` (ceiling: no body, no database)", healthz)]
+    rows = []
+    for label, applied_run, duplicates_run in runs:
+        where = "" if label == _pooler.DIRECT else f", {label}"
+        rows += [line(f"fresh events (verified + applied){where}", applied_run),
+                 line(f"duplicate deliveries{where}", duplicates_run)]
+    rows.append(line("`GET /healthz` (ceiling: no body, no database)", healthz))
+    _, applied, duplicates = runs[0]  # the targets are checked on the direct connection
     p99 = _report.percentile(applied.latencies, 99)
     verdicts = [
         f"applied ≥ {TARGET_APPLIED_PER_S:,}/s: {'ok' if applied.rate >= TARGET_APPLIED_PER_S else 'MISSED'}",
@@ -194,11 +216,13 @@ def run(db_url: str | None) -> None:
         f"{table}\n\n{'; '.join(verdicts)}.\n\n"
         f"Effects checked after the run: {effects[0]:,} events processed, {effects[1]:,} payments,"
         f" {effects[2]:,} notifications, {effects[3]:,} e-mail outbox rows.\n\n"
-        f"Setup: gunicorn (gunicorn.conf.py: {workers} gevent workers, {pool} database connections each) on"
-        f" 127.0.0.1, PostgreSQL"
+        f"Setup: gunicorn (gunicorn.conf.py: {workers} gevent workers, {pool} database connections each, as"
+        f" ugig_service) on 127.0.0.1, PostgreSQL"
         f" on the same machine ({os.cpu_count()} cores, shared with the load generator: {processes} process(es)"
         f" × {connections} keep-alive connections, one event loop sending pre-signed requests); every"
-        f" request signed with the SDK's helper and verified by the service; {users:,} users. CPU per"
+        f" request signed with the SDK's helper and verified by the service; {users:,} users. Each connection"
+        " mode gets its own fresh events; through PgBouncer (Debian's 1.18, `pool_mode = transaction`, on"
+        " this machine: its CPU is in the last column) as through Supabase's pooler. CPU per"
         f" request from /proc over each phase. Load average (1 min) {load_before:.1f} before the run,"
         f" {load_after:.1f} after. Measured {stamp}."
     )

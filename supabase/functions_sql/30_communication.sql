@@ -894,6 +894,7 @@ end
 $$;
 revoke execute on function private.jitsi_call_access(uuid, uuid) from public, anon, authenticated;
 grant execute on function private.jitsi_call_access(uuid, uuid) to service_role;
+grant execute on function private.jitsi_call_access(uuid, uuid) to ugig_service;
 
 /** Section - Realtime topics */
 -- conversation:<id>: its participants receive and send (typing, presence), unless either

@@ -486,9 +486,12 @@ grant execute on function private.stripe_apply_checkout(jsonb, text []) to servi
 -- finds its row. A processed row is never unprocessed again, so `duplicate` is only answered for
 -- an event whose effects committed. A new event is applied first and recorded once, with its
 -- outcome (one insert, no update); a failure inside is caught and recorded as `failed`.
+-- security definer: the service's role (ugig_service) holds no table privilege; this function is
+-- its only way to these rows (executable by service_role and ugig_service only).
 create or replace function private.stripe_apply_event(p_event jsonb, p_pro_price_ids text [])
 returns text
 language plpgsql
+security definer
 set search_path = ''
 as $$
 declare
@@ -542,9 +545,12 @@ end
 $$;
 revoke execute on function private.stripe_apply_event(jsonb, text []) from public, anon, authenticated;
 grant execute on function private.stripe_apply_event(jsonb, text []) to service_role;
+grant execute on function private.stripe_apply_event(jsonb, text []) to ugig_service;
 
 -- Replay events that have not taken effect (failed, or unmatched), oldest first; several
 -- reconcilers may run at once (skip locked).
+-- security definer: the service's role (ugig_service) holds no table privilege; this function is
+-- its only way to these rows (executable by service_role and ugig_service only).
 create or replace function private.stripe_replay_pending(
     p_pro_price_ids text [],
     p_min_age interval default interval '1 minute',
@@ -552,6 +558,7 @@ create or replace function private.stripe_replay_pending(
 )
 returns table (event_id text, event_type text, outcome text)
 language plpgsql
+security definer
 set search_path = ''
 as $$
 declare
@@ -577,16 +584,20 @@ end
 $$;
 revoke execute on function private.stripe_replay_pending(text [], interval, integer) from public, anon, authenticated;
 grant execute on function private.stripe_replay_pending(text [], interval, integer) to service_role;
+grant execute on function private.stripe_replay_pending(text [], interval, integer) to ugig_service;
 
 -- Retention: forget events that took effect more than p_keep ago, p_limit at a time (oldest
 -- first); failed and unmatched events stay until they are replayed. An event's row is what
 -- answers its redeliveries `duplicate`, so p_keep must outlast Stripe's retries (up to 3 days).
+-- security definer: the service's role (ugig_service) holds no table privilege; this function is
+-- its only way to these rows (executable by service_role and ugig_service only).
 create or replace function private.stripe_prune_events(
     p_keep interval default interval '30 days',
     p_limit integer default 10000
 )
 returns integer
 language plpgsql
+security definer
 set search_path = ''
 as $$
 declare
@@ -610,13 +621,17 @@ end
 $$;
 revoke execute on function private.stripe_prune_events(interval, integer) from public, anon, authenticated;
 grant execute on function private.stripe_prune_events(interval, integer) to service_role;
+grant execute on function private.stripe_prune_events(interval, integer) to ugig_service;
 
 /** Section - Service helpers (checkout, portal, reconcile) */
 -- What checkout and portal need to know about a user: Pro right now, and their Stripe customer.
+-- security definer: the service's role (ugig_service) holds no table privilege; this function is
+-- its only way to these rows (executable by service_role and ugig_service only).
 create or replace function private.stripe_billing_account(p_user_id uuid)
 returns table (has_pro boolean, stripe_customer_id text)
 language sql
 stable
+security definer
 set search_path = ''
 as $$
     select private.has_pro(s.user_id), s.stripe_customer_id
@@ -625,12 +640,16 @@ as $$
 $$;
 revoke execute on function private.stripe_billing_account(uuid) from public, anon, authenticated;
 grant execute on function private.stripe_billing_account(uuid) to service_role;
+grant execute on function private.stripe_billing_account(uuid) to ugig_service;
 
 -- Store the user's Stripe customer unless one is stored already; returns the stored one. The
 -- row lock serialises concurrent checkouts: the first customer id wins and all callers use it.
+-- security definer: the service's role (ugig_service) holds no table privilege; this function is
+-- its only way to these rows (executable by service_role and ugig_service only).
 create or replace function private.stripe_link_customer(p_user_id uuid, p_customer_id text)
 returns text
 language plpgsql
+security definer
 set search_path = ''
 as $$
 declare
@@ -648,9 +667,12 @@ end
 $$;
 revoke execute on function private.stripe_link_customer(uuid, text) from public, anon, authenticated;
 grant execute on function private.stripe_link_customer(uuid, text) to service_role;
+grant execute on function private.stripe_link_customer(uuid, text) to ugig_service;
 
 -- Subscriptions whose stored state looks out of date: still running past their period end
 -- (a renewal or cancellation event went missing), or stuck in a transitional status.
+-- security definer: the service's role (ugig_service) holds no table privilege; this function is
+-- its only way to these rows (executable by service_role and ugig_service only).
 create or replace function private.stripe_stale_subscriptions(
     p_grace interval default interval '1 hour',
     p_limit integer default 500
@@ -658,6 +680,7 @@ create or replace function private.stripe_stale_subscriptions(
 returns table (user_id uuid, stripe_subscription_id text)
 language sql
 stable
+security definer
 set search_path = ''
 as $$
     select s.user_id, s.stripe_subscription_id
@@ -673,3 +696,4 @@ as $$
 $$;
 revoke execute on function private.stripe_stale_subscriptions(interval, integer) from public, anon, authenticated;
 grant execute on function private.stripe_stale_subscriptions(interval, integer) to service_role;
+grant execute on function private.stripe_stale_subscriptions(interval, integer) to ugig_service;

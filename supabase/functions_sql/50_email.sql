@@ -148,6 +148,7 @@ $$;
 revoke execute on function private.claim_emails(integer, interval, integer, text, double precision)
 from public, anon, authenticated;
 grant execute on function private.claim_emails(integer, interval, integer, text, double precision) to service_role;
+grant execute on function private.claim_emails(integer, interval, integer, text, double precision) to ugig_service;
 
 /** Section - Completion */
 -- p_results: [{"id", "outcome": "sent"|"retry"|"failed", "provider_message_id", "error",
@@ -194,6 +195,7 @@ end
 $$;
 revoke execute on function private.complete_emails(uuid, jsonb) from public, anon, authenticated;
 grant execute on function private.complete_emails(uuid, jsonb) to service_role;
+grant execute on function private.complete_emails(uuid, jsonb) to ugig_service;
 
 /** Section - Welcome e-mail */
 -- Exactly one welcome per user, once their address is confirmed: when Auth confirms it later
@@ -257,3 +259,4 @@ end
 $$;
 revoke execute on function private.email_unsubscribe(uuid, text) from public, anon, authenticated;
 grant execute on function private.email_unsubscribe(uuid, text) to service_role;
+grant execute on function private.email_unsubscribe(uuid, text) to ugig_service;

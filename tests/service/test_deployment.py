@@ -52,7 +52,7 @@ def test_env_example_lists_every_variable_the_code_reads():
 def test_gunicorn_serves_readyz_and_logs_json(db):
     port = free_port()
     proc = subprocess.Popen([str(BIN / "gunicorn"), "webhook_service:create_app()"], cwd=ROOT,
-                            env=gunicorn_env(PORT=str(port), SUPABASE_DB_URL=db.url),
+                            env=gunicorn_env(PORT=str(port), SUPABASE_DB_URL=db.service_url),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 30

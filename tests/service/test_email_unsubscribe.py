@@ -13,12 +13,15 @@ from webhook_service.config import ConfigError
 from webhook_service.email import resend_api
 from webhook_service.email.links import Tokens
 
+# Every test here runs twice: the service on its database directly, then through the pooler.
+pytestmark = pytest.mark.usefixtures("service_connection")
+
 TOKENS = Tokens(ew.UNSUBSCRIBE_SECRET)
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
 
 
 def app_for(db):
-    return create_app({"DB_URL": db.url, "TESTING": True, "EMAIL_UNSUBSCRIBE_SECRET": ew.UNSUBSCRIBE_SECRET})
+    return create_app({"DB_URL": db.service_url, "TESTING": True, "EMAIL_UNSUBSCRIBE_SECRET": ew.UNSUBSCRIBE_SECRET})
 
 
 def settings_of(db, user_id):
@@ -98,7 +101,7 @@ def test_the_link_in_a_sent_email_stops_the_next_one(db, ada):
     of that kind is skipped and other kinds still go out."""
     with fake_resend() as (url, state):
         resend_api.configure(API_KEY, url)
-        worker = ew.worker(db.url)
+        worker = ew.worker(db.service_url)
         try:
             db.execute("select private.notify(%s, 'review_received', 'New review', 'Five stars')", (ada.id,))
             worker.run_once()

@@ -21,6 +21,9 @@ from webhook_service.email import resend_api
 from webhook_service.email.links import Tokens
 from webhook_service.email.worker import main as worker_main
 
+# Every test here runs twice: the service on its database directly, then through the pooler.
+pytestmark = pytest.mark.usefixtures("service_connection")
+
 
 @pytest.fixture
 def resend_fake():
@@ -36,7 +39,7 @@ def workers(db):
     made = []
 
     def make(**overrides):
-        made.append(ew.worker(db.url, **overrides))
+        made.append(ew.worker(db.service_url, **overrides))
         return made[-1]
 
     yield make
@@ -309,7 +312,7 @@ def test_row_claimed_by_a_dead_worker_is_sent_once_after_the_lease_expires(db, r
 def test_worker_killed_mid_send_is_resent_with_same_key_and_delivered_once(db, resend_fake, workers, ada):
     oid = ew.enqueue(db, ada.id)
     resend_fake.hold = threading.Event()  # the request reaches Resend, the answer never comes back
-    env = {**os.environ, "SUPABASE_DB_URL": db.url, "RESEND_API_KEY": API_KEY, "RESEND_API_URL": resend_fake.url,
+    env = {**os.environ, "SUPABASE_DB_URL": db.service_url, "RESEND_API_KEY": API_KEY, "RESEND_API_URL": resend_fake.url,
            "EMAIL_FROM": ew.SENDER, "NEXT_PUBLIC_APP_URL": ew.APP_URL, "EMAIL_LEASE_SECONDS": "1",
            "EMAIL_RATE_LIMIT": "0", "EMAIL_UNSUBSCRIBE_URL": ew.UNSUBSCRIBE_URL,
            "EMAIL_UNSUBSCRIBE_SECRET": ew.UNSUBSCRIBE_SECRET}

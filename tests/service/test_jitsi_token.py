@@ -11,13 +11,16 @@ import jwt
 import pytest
 
 from scripts.keys import api_key
-from tests.support.database import database_down
+from tests.support.database import database_down, retry_while_unavailable
 from tests.support.fake_jwks import fake_jwks, new_key
 from tests.support.jitsi import (
     APP_ID, APP_SECRET, DOMAIN, JAAS_APP_ID, JAAS_KEY, JAAS_KEY_ID, bearer, call_row, force, jaas_app, post_token,
     self_hosted_app)
 from tests.support.postgrest import user_claims
 from webhook_service import create_app
+
+# Every test here runs twice: the service on its database directly, then through the pooler.
+pytestmark = pytest.mark.usefixtures("service_connection")
 
 # --- tokens, both modes ---------------------------------------------------------------------------
 
@@ -158,16 +161,20 @@ def test_malformed_request_is_a_400(db, people, body):
     assert (response.status_code, response.json["error"]) == (400, "invalid_request")
 
 
-@pytest.mark.parametrize(("body", "content_type"), [
-    (b"call_id=1", "application/x-www-form-urlencoded"),
-    (b"{not json", "application/json"),
-    (b'["00000000-0000-0000-0000-000000000001"]', "application/json"),
-    (b"", "application/json"),
+@pytest.mark.parametrize(("body", "content_type", "message"), [
+    (b"call_id=1", "application/x-www-form-urlencoded", "the body is not JSON"),
+    (b"{not json", "application/json", "the body is not JSON"),
+    (b"\xff\xfe", "application/json", "the body is not JSON"),
+    (b"", "application/json", "the body is not JSON"),
+    (b'["00000000-0000-0000-0000-000000000001"]', "application/json", "the body must be a JSON object with a call_id"),
+    (b'{"call": "00000000-0000-0000-0000-000000000001"}', "application/json",
+     "the body must be a JSON object with a call_id"),
 ])
-def test_a_body_that_is_not_a_json_object_is_a_400(db, people, call_id, body, content_type):
+def test_a_body_that_is_not_a_json_object_is_a_400_that_says_so(db, people, call_id, body, content_type, message):
     client = self_hosted_app(db).test_client()
     response = client.post("/jitsi/token", data=body, content_type=content_type, headers=bearer(people["ada"]))
     assert (response.status_code, response.json["error"]) == (400, "invalid_request")
+    assert response.json["message"].startswith(message)
     assert call_row(db, call_id)[0] == "scheduled"
 
 
@@ -201,7 +208,7 @@ def test_bad_supabase_tokens_are_refused(db, people, call_id, label, headers):
 
 def test_jwks_signed_supabase_token_is_accepted_and_unknown_key_refused(db, people, call_id):
     with fake_jwks() as (url, state):
-        app = create_app({"DB_URL": db.url, "JWKS_URL": url, "JITSI_DOMAIN": DOMAIN, "JITSI_APP_ID": APP_ID,
+        app = create_app({"DB_URL": db.service_url, "JWKS_URL": url, "JITSI_DOMAIN": DOMAIN, "JITSI_APP_ID": APP_ID,
                           "JITSI_APP_SECRET": APP_SECRET})
         client = app.test_client()
         ada = people["ada"]
@@ -239,7 +246,8 @@ def test_database_down_answers_503_then_the_retry_succeeds(db, people, call_id):
     with database_down(db):
         response = client.post("/jitsi/token", json={"call_id": call_id}, headers=bearer(people["ada"]))
         assert (response.status_code, response.json["error"]) == (503, "unavailable")
-    response = client.post("/jitsi/token", json={"call_id": call_id}, headers=bearer(people["ada"]))
+    response = retry_while_unavailable(
+        lambda: client.post("/jitsi/token", json={"call_id": call_id}, headers=bearer(people["ada"])))
     assert response.status_code == 200, response.json
 
 

@@ -66,7 +66,7 @@ def test_answers_to_the_web_app_name_its_origin(db, people, call_id):
 
 
 def test_billing_endpoints_are_browser_endpoints_and_the_webhook_is_not(db):
-    with billing_app(db.url) as app:  # APP_URL = https://app.ugig.test
+    with billing_app(db.service_url) as app:  # APP_URL = https://app.ugig.test
         client = app.test_client()
         for path in ("/stripe/checkout", "/stripe/portal"):
             assert preflight(client, path, origin=APP_URL).status_code == 204, path

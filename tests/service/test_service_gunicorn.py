@@ -20,7 +20,7 @@ def test_gunicorn_serves_webhooks_a_preflight_and_a_room_token_with_json_lines_a
     db.execute("update public.subscriptions set stripe_customer_id = 'cus_gunicorn' where user_id = %s", (user.id,))
     port = free_port()
     env = gunicorn_env(
-        PORT=str(port), SUPABASE_DB_URL=db.url, UGIG_FEATURES="stripe,jitsi", WEB_CONCURRENCY="2",
+        PORT=str(port), SUPABASE_DB_URL=db.service_url, UGIG_FEATURES="stripe,jitsi", WEB_CONCURRENCY="2",
         NEXT_PUBLIC_JITSI_DOMAIN=DOMAIN, JITSI_APP_ID=APP_ID, JITSI_APP_SECRET=APP_SECRET,
         STRIPE_SECRET_KEY="sk_test_gunicorn", STRIPE_WEBHOOK_SECRET=se.WEBHOOK_SECRET,
         STRIPE_PRO_PRICE_ID=se.PRO_PRICE, NEXT_PUBLIC_APP_URL="https://app.ugig.test",

@@ -12,7 +12,7 @@ def test_healthz_answers_without_database():
 
 
 def test_readyz_ok_when_database_answers(db):
-    app = create_app({"DB_URL": db.url, "TESTING": True})
+    app = create_app({"DB_URL": db.service_url, "TESTING": True})
     response = app.test_client().get("/readyz")
     assert response.status_code == 200 and response.json["status"] == "ok"
 

@@ -46,7 +46,7 @@ def test_no_secret_or_token_is_logged_on_token_webhook_and_email_paths(db, peopl
             # Even a careless log call of a header or the config is scrubbed.
             app.logger.warning("debug %s %s", forged["Authorization"], dict(app.config))
 
-    with billing_app(db.url) as app:
+    with billing_app(db.service_url) as app:
         secrets += [app.config["STRIPE_SECRET_KEY"], app.config["STRIPE_WEBHOOK_SECRET"]]
         client = app.test_client()
         evt = se.event("customer.subscription.created", se.subscription("cus_logtest"))
@@ -60,7 +60,7 @@ def test_no_secret_or_token_is_logged_on_token_webhook_and_email_paths(db, peopl
         resend_api.configure(API_KEY, url)
         ew.enqueue(db, people["ada"].id)
         state.script = [Scripted(429, "rate_limit_exceeded", "Too many requests.", {"retry-after": "0"})]
-        worker = ew.worker(db.url)
+        worker = ew.worker(db.service_url)
         try:
             worker.run_once()
             worker.run_once()

@@ -13,6 +13,9 @@ from tests.support.fake_stripe import fake_stripe, fixture, new_id
 from webhook_service.billing import views
 from webhook_service.billing.settings import API_VERSION
 
+# Every test here runs twice: the service on its database directly, then through the pooler.
+pytestmark = pytest.mark.usefixtures("service_connection")
+
 
 @pytest.fixture
 def stripe_api():
@@ -22,7 +25,7 @@ def stripe_api():
 
 @pytest.fixture
 def app(db, stripe_api):
-    with billing_app(db.url, stripe_api[0]) as app:
+    with billing_app(db.service_url, stripe_api[0]) as app:
         yield app
 
 

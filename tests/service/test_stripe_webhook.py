@@ -11,14 +11,17 @@ import pytest
 
 from tests.support import stripe_events as se
 from tests.support.billing import billing_app
-from tests.support.database import database_down
+from tests.support.database import database_down, retry_while_unavailable
 from tests.support.fake_stripe import new_id
 from tests.support.marketplace import create_gig
+
+# Every test here runs twice: the service on its database directly, then through the pooler.
+pytestmark = pytest.mark.usefixtures("service_connection")
 
 
 @pytest.fixture
 def app(db):
-    with billing_app(db.url) as app:
+    with billing_app(db.service_url) as app:
         yield app
 
 
@@ -312,7 +315,7 @@ def test_database_down_answers_503_then_the_retry_succeeds(client, db, customer)
     evt = se.event("customer.subscription.created", se.subscription(cus))
     with database_down(db):
         assert deliver(client, evt).status_code == 503
-    response = deliver(client, evt)
+    response = retry_while_unavailable(lambda: deliver(client, evt))
     assert response.status_code == 200 and response.json["outcome"] == "applied"
     assert sub_row(db, user)[0] == "pro"
 
@@ -403,7 +406,7 @@ def test_benchmark_events_are_applied_then_duplicates(db):
     for user in users:
         db.execute("update public.subscriptions set stripe_customer_id = 'cus_bench_' || user_id where user_id = %s",
                    (user.id,))
-    with billing_app(db.url, STRIPE_WEBHOOK_SECRET=bench.SECRET, STRIPE_PRO_PRICE_ID=bench.PRO_PRICE) as app:
+    with billing_app(db.service_url, STRIPE_WEBHOOK_SECRET=bench.SECRET, STRIPE_PRO_PRICE_ID=bench.PRO_PRICE) as app:
         client = app.test_client()
         bodies = bench._events([u.id for u in users], 4)
         for expected in ("applied", "duplicate"):
@@ -418,7 +421,7 @@ def test_benchmark_events_are_applied_then_duplicates(db):
 
 def test_webhook_answers_carry_the_request_id_and_log_one_line_with_it(db, customer, capsys):
     _, cus = customer
-    with billing_app(db.url) as app:  # created here, so its log handler writes to the captured stdout
+    with billing_app(db.service_url) as app:  # created here, so its log handler writes to the captured stdout
         client = app.test_client()
         body, headers = se.signed(se.event("customer.subscription.created", se.subscription(cus)))
         response = client.post("/stripe/webhook", data=body, headers={**headers, "X-Request-Id": "req-stripe-1"})
@@ -450,7 +453,7 @@ def test_webhook_refuses_a_body_over_its_limit_before_reading_it(client, db, cus
 
 
 def test_webhook_without_a_secret_configured_answers_500_naming_it(db, customer):
-    with billing_app(db.url) as app:
+    with billing_app(db.service_url) as app:
         app.config["STRIPE_WEBHOOK_SECRET"] = ""
         response = deliver(app.test_client(), se.event("invoice.paid", se.invoice(customer[1], "sub_1")))
     assert response.status_code == 500 and "STRIPE_WEBHOOK_SECRET" in response.json["message"]

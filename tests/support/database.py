@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 from urllib.parse import urlparse
 
 import psycopg
@@ -85,3 +86,13 @@ def supabase_push(url: str, workdir: Path = paths.PROJECT_ROOT, *, include_seed:
         for f in sqlfiles.bootstrap():
             declarative.run_file(conn, f)
     return supabase_cli.db_push(url, workdir=workdir, include_seed=include_seed)
+
+
+def retry_while_unavailable(send: Callable[[], Any], seconds: float = 5.0) -> Any:
+    """The caller's retry after the database came back: through a pooler the first ones may still
+    get 503 (PgBouncer refuses clients for a moment after a failed server login), so retry as
+    Stripe and clients do until an answer is not 503, for a few seconds."""
+    deadline = time.monotonic() + seconds
+    while (response := send()).status_code == 503 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return response

@@ -27,12 +27,12 @@ JAAS_PEM = JAAS_KEY.private_bytes(serialization.Encoding.PEM, serialization.Priv
 
 
 def self_hosted_app(db, **extra):
-    return create_app({"DB_URL": db.url, "TESTING": True, "JWT_SECRET": LOCAL_JWT_SECRET, "JITSI_DOMAIN": DOMAIN,
+    return create_app({"DB_URL": db.service_url, "TESTING": True, "JWT_SECRET": LOCAL_JWT_SECRET, "JITSI_DOMAIN": DOMAIN,
                        "JITSI_APP_ID": APP_ID, "JITSI_APP_SECRET": APP_SECRET, **extra})
 
 
 def jaas_app(db):
-    return create_app({"DB_URL": db.url, "TESTING": True, "JWT_SECRET": LOCAL_JWT_SECRET, "JITSI_DOMAIN": "8x8.vc",
+    return create_app({"DB_URL": db.service_url, "TESTING": True, "JWT_SECRET": LOCAL_JWT_SECRET, "JITSI_DOMAIN": "8x8.vc",
                        "JAAS_APP_ID": JAAS_APP_ID, "JAAS_KEY_ID": JAAS_KEY_ID, "JAAS_PRIVATE_KEY": JAAS_PEM})
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import psycopg
 import pytest
 
@@ -17,6 +19,16 @@ def test_db_start_twice_finds_the_running_cluster(capsys):
     assert localdb.start() == first
     with psycopg.connect(first) as conn:
         assert conn.execute("select current_setting('wal_level')").fetchone() == ("logical",)
+
+
+def test_the_cluster_port_is_the_preferred_one_when_free_else_any_free_one():
+    assert localdb.PREFERRED_PORT == 54322  # supabase/config.toml's [db] port
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        assert localdb._free_port(port) != port
+    assert localdb._free_port(port) == port
 
 
 def test_db_status_and_url_name_the_running_cluster(capsys):
@@ -52,8 +64,15 @@ def test_reset_recreates_a_local_database_from_empty(db_server):
 
 def test_seed_command_loads_every_seed_file_into_the_given_database(db, capsys):
     assert main(["seed", "--db-url", db.url]) == 0
-    expected = ["seeded: users.json"] + [f"seeded: {p.name}" for p in sorted(paths.SEED_DIR.glob("*.sql"))]
-    assert capsys.readouterr().out.splitlines() == expected
+    files = ["users.json"] + [p.name for p in sorted(paths.SEED_DIR.glob("*.sql"))]
+    printed = capsys.readouterr().out.splitlines()
+    # Each step that wrote a row, in load order (00_helpers.sql only defines temporary functions).
+    assert printed[0] == "seeded: users.json" and "seeded: 10_gigs.sql" in printed
+    assert printed == [f"seeded: {name}" for name in files if f"seeded: {name}" in printed]
+    # Loaded already: users.json and most files write nothing the second time and are not named.
+    assert main(["seed", "--db-url", db.url]) == 0
+    again = capsys.readouterr().out.splitlines()
+    assert "seeded: users.json" not in again and "seeded: 30_conversations.sql" not in again
 
 
 def test_concurrent_starts_share_one_cluster():

@@ -10,6 +10,7 @@ import psycopg
 import pytest
 
 from scripts import progress, scale_seed
+from scripts.cli import main
 from tests.support import database
 
 SCALE = 0.001  # 200 users, 1,000 gigs, 5,000 applications, 1,000 conversations, 10,000 messages
@@ -206,12 +207,15 @@ def test_calls_are_between_the_two_people_of_a_conversation_past_and_upcoming(sc
     assert {"scheduled", "completed"} <= rows.keys()
 
 
-def test_a_rerun_adds_nothing(scaled):
+def test_a_rerun_adds_nothing_and_prints_each_stage_once(scaled, capsys):
     tables = ["auth.users", "public.profiles", "public.gigs", "public.applications", "public.notifications",
               "public.conversations", "public.messages", "public.reviews", "public.video_calls"]
     before = {t: count(scaled, t) for t in tables}
-    scale_seed.generate(scaled.url, SCALE, out=lambda _line: None)
+    assert main(["seed", "--db-url", scaled.url, "--scale", str(SCALE)]) == 0
     assert {t: count(scaled, t) for t in tables} == before
+    lines = capsys.readouterr().out.splitlines()
+    stages = [line.split(":")[0] for line in lines]
+    assert len(lines) >= len(scale_seed.STAGES) and len(stages) == len(set(stages)), lines
 
 
 def test_every_index_is_back_after_the_load(scaled, db_server, template_db):

@@ -48,7 +48,7 @@ def test_missed_renewal_is_fetched_and_applied(db, stripe_api, capsys):
     now = int(time.time())
     stripe_api.subscriptions[sub["id"]] = {**sub, "items": se.subscription(
         sub["customer"], sub_id=sub["id"], period_start=now - se.DAY, period_end=now + 29 * se.DAY)["items"]}
-    assert cli.main(["stripe-reconcile", "--db-url", db.url]) == 0
+    assert cli.main(["stripe-reconcile", "--db-url", db.service_url]) == 0
     assert row(db, user) == ("pro", "active", True, True)
     assert f"refreshed {sub['id']}: applied" in capsys.readouterr().out
 
@@ -56,19 +56,19 @@ def test_missed_renewal_is_fetched_and_applied(db, stripe_api, capsys):
 def test_missed_cancellation_is_fetched_and_applied(db, stripe_api):
     user, sub = subscribed(db, stripe_api, days_ago=2)
     stripe_api.subscriptions[sub["id"]] = {**sub, "status": "canceled", "ended_at": int(time.time()) - se.DAY}
-    assert cli.main(["stripe-reconcile", "--db-url", db.url]) == 0
+    assert cli.main(["stripe-reconcile", "--db-url", db.service_url]) == 0
     assert row(db, user)[:2] == ("free", "canceled") and row(db, user)[3] is False
 
 
 def test_fresh_subscriptions_are_not_fetched(db, stripe_api):
     subscribed(db, stripe_api, days_ago=-10)  # period still running
-    assert cli.main(["stripe-reconcile", "--db-url", db.url]) == 0
+    assert cli.main(["stripe-reconcile", "--db-url", db.service_url]) == 0
     assert stripe_api.requests == []
 
 
 def test_subscription_unknown_to_stripe_is_reported(db, stripe_api, capsys):
     _, sub = subscribed(db, stripe_api, days_ago=2)
-    assert cli.main(["stripe-reconcile", "--db-url", db.url]) == 0
+    assert cli.main(["stripe-reconcile", "--db-url", db.service_url]) == 0
     assert f"not found at Stripe: {sub['id']}" in capsys.readouterr().out
 
 
@@ -79,7 +79,7 @@ def test_failed_events_are_replayed(db, stripe_api):
     assert apply(db, evt) == "unmatched"  # its customer was not linked yet
     db.execute("update public.subscriptions set stripe_customer_id = %s where user_id = %s", (cus, user.id))
     db.execute("update private.stripe_events set received_at = now() - interval '5 minutes'")
-    assert cli.main(["stripe-reconcile", "--db-url", db.url]) == 0
+    assert cli.main(["stripe-reconcile", "--db-url", db.service_url]) == 0
     assert db.execute("select outcome, attempts from private.stripe_events") == [("applied", 2)]
     assert db.execute("select user_id::text from public.payments") == [(user.id,)]
 
@@ -87,7 +87,7 @@ def test_failed_events_are_replayed(db, stripe_api):
 def test_later_webhook_still_applies_after_a_reconcile(db, stripe_api):
     user, sub = subscribed(db, stripe_api, days_ago=2)
     stripe_api.subscriptions[sub["id"]] = sub
-    cli.main(["stripe-reconcile", "--db-url", db.url])
+    cli.main(["stripe-reconcile", "--db-url", db.service_url])
     older = se.event("customer.subscription.updated", {**sub, "status": "past_due"}, created=int(time.time()) - 60)
     newer = se.event("customer.subscription.updated", {**sub, "status": "past_due"}, created=int(time.time()) + 1)
     assert apply(db, older) == "stale"
@@ -97,7 +97,7 @@ def test_later_webhook_still_applies_after_a_reconcile(db, stripe_api):
 def test_missing_configuration_is_named(db, monkeypatch, capsys):
     monkeypatch.delenv("STRIPE_SECRET_KEY", raising=False)
     monkeypatch.setenv("STRIPE_PRO_PRICE_ID", "price_x")
-    assert cli.main(["stripe-reconcile", "--db-url", db.url]) == 1
+    assert cli.main(["stripe-reconcile", "--db-url", db.service_url]) == 1
     assert "STRIPE_SECRET_KEY" in capsys.readouterr().err
 
 
@@ -111,14 +111,14 @@ def test_processed_events_older_than_the_retention_are_deleted_failed_ones_kept(
                " received_at = now() - interval '31 days' where id = %s", (old["id"],))
     db.execute("update private.stripe_events set received_at = now() - interval '40 days' where id = %s",
                (unmatched["id"],))
-    assert cli.main(["stripe-reconcile", "--db-url", db.url]) == 0
+    assert cli.main(["stripe-reconcile", "--db-url", db.service_url]) == 0
     assert "1 old event(s) deleted" in capsys.readouterr().out
     assert {r[0] for r in db.execute("select id from private.stripe_events")} == {recent["id"], unmatched["id"]}
     assert db.execute("select count(*) from public.payments")[0][0] == 2  # effects stay
-    assert cli.main(["stripe-reconcile", "--db-url", db.url, "--keep-days", "3"]) == 0  # recent: still kept
+    assert cli.main(["stripe-reconcile", "--db-url", db.service_url, "--keep-days", "3"]) == 0  # recent: still kept
     assert {r[0] for r in db.execute("select id from private.stripe_events")} == {recent["id"], unmatched["id"]}
 
 
 def test_retention_shorter_than_stripes_retries_is_refused(db, stripe_api, capsys):
-    assert cli.main(["stripe-reconcile", "--db-url", db.url, "--keep-days", "2"]) == 1
+    assert cli.main(["stripe-reconcile", "--db-url", db.service_url, "--keep-days", "2"]) == 1
     assert "at least 3 days" in capsys.readouterr().err
