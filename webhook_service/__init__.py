@@ -1,4 +1,4 @@
-"""ugig's integration service: Stripe, Jitsi room tokens and e-mail delivery.
+"""ugig's integration service: Stripe, Jitsi room tokens, agents' API-key tokens and e-mail delivery.
 
 Stateless: configuration comes from the environment, state lives in Postgres, and the business
 rules live in SQL functions the views call.
@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from webhook_service import auth, billing, config, cors, db, health, jitsi, logs, plain
+from webhook_service import agent_auth, auth, billing, config, cors, db, health, jitsi, logs, plain
 from webhook_service.email import unsubscribe
 
 
@@ -41,6 +41,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if "jitsi" in features:
         jitsi.install(app, endpoints)
         browser_paths.append(jitsi.PATH)
+    if "agents" in features:
+        agent_auth.install(app, endpoints)
     if "unsubscribe" in features:
         unsubscribe.init_app(app)
     app.wsgi_app = endpoints  # type: ignore[method-assign]

@@ -90,12 +90,17 @@ FEATURES: dict[str, Feature] = {
         all_of=("RESEND_API_KEY", "EMAIL_FROM", "APP_URL", "EMAIL_UNSUBSCRIBE_URL", "EMAIL_UNSUBSCRIBE_SECRET"),
         markers=("RESEND_API_KEY", "EMAIL_FROM"),
     ),
+    # POST /auth/token signs Supabase access tokens with the project's JWT secret.
+    "agents": Feature(
+        all_of=("JWT_SECRET",),
+        markers=("JWT_SECRET",),
+    ),
     "unsubscribe": Feature(
         all_of=("EMAIL_UNSUBSCRIBE_SECRET",),
         markers=("EMAIL_UNSUBSCRIBE_SECRET",),
     ),
 }
-WEB_FEATURES = ("jitsi", "stripe", "unsubscribe")
+WEB_FEATURES = ("jitsi", "stripe", "agents", "unsubscribe")
 
 # Mode-specific companions, checked once a feature is on.
 JITSI_MODES = {
