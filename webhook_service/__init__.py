@@ -6,20 +6,25 @@ rules live in SQL functions the views call.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from flask import Flask
-
-from webhook_service import agent_auth, auth, billing, config, cors, db, health, jitsi, logs, plain
-from webhook_service.email import unsubscribe
+if TYPE_CHECKING:
+    from flask import Flask
 
 
-def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+def create_app(overrides: Mapping[str, Any] | None = None) -> "Flask":
     """Application factory: settings from the environment, then `overrides` (tests).
 
     From the environment alone every web feature is served (and must be configured) unless
     UGIG_FEATURES narrows them; with overrides, the features those settings configure.
     """
+    # Imported here, not at module level: the webhook worker imports webhook_service's
+    # subpackages without loading Flask and the integrations it does not use.
+    from flask import Flask
+
+    from webhook_service import agent_auth, auth, billing, config, cors, db, health, jitsi, logs, plain
+    from webhook_service.email import unsubscribe
+
     app = Flask(__name__)
     app.config.from_mapping(config.from_env())
     if overrides:

@@ -49,6 +49,14 @@ ENV_KEYS = {
     # its links (the worker signs, the web service checks: both need the same secret).
     "EMAIL_UNSUBSCRIBE_URL": "EMAIL_UNSUBSCRIBE_URL",
     "EMAIL_UNSUBSCRIBE_SECRET": "EMAIL_UNSUBSCRIBE_SECRET",
+    # Webhook delivery worker (ugig-webhook-worker).
+    "WEBHOOK_CONCURRENCY": "WEBHOOK_CONCURRENCY",
+    "WEBHOOK_BATCH_SIZE": "WEBHOOK_BATCH_SIZE",
+    "WEBHOOK_LEASE_SECONDS": "WEBHOOK_LEASE_SECONDS",
+    "WEBHOOK_TIMEOUT_SECONDS": "WEBHOOK_TIMEOUT_SECONDS",
+    "WEBHOOK_POLL_SECONDS": "WEBHOOK_POLL_SECONDS",
+    # Lets deliveries reach loopback addresses: tests only, refused in production.
+    "WEBHOOK_ALLOW_LOOPBACK": "WEBHOOK_ALLOW_LOOPBACK",
     # Stripe billing.
     "STRIPE_SECRET_KEY": "STRIPE_SECRET_KEY",
     "STRIPE_WEBHOOK_SECRET": "STRIPE_WEBHOOK_SECRET",

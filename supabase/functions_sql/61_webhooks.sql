@@ -302,7 +302,9 @@ revoke execute on function private.enqueue_webhook_deliveries(uuid, text, jsonb)
 /** Section - Delivery worker */
 -- Claims up to p_limit due deliveries of active webhooks for one worker: a lease of p_lease
 -- (next_attempt_at moves past it, so a crashed worker's rows come back) and a claim token that
--- alone may record the outcome. Committed before anything is sent.
+-- alone may record the outcome. Committed before anything is sent. At most 4 deliveries per
+-- webhook are in flight across all workers, so a receiver that hangs holds at most 4 sending
+-- slots while the others go on to healthy receivers.
 create or replace function private.claim_webhook_deliveries(p_limit integer, p_lease interval, p_worker text)
 returns table (
     id uuid,
@@ -320,11 +322,32 @@ set search_path = ''
 as $$
 begin
     return query
-    with due as (
+    with in_flight as (
+        select d.webhook_id, count(*) as n
+        from public.webhook_deliveries as d
+        where d.claim_token is not null and d.next_attempt_at > now()
+        group by d.webhook_id
+    ),
+    candidates as (
+        select x.id
+        from (
+            select
+                d.id, d.webhook_id, d.next_attempt_at,
+                row_number() over (partition by d.webhook_id order by d.next_attempt_at) as nth
+            from public.webhook_deliveries as d
+            join public.webhooks as w on w.id = d.webhook_id
+            where d.status in ('pending', 'failed') and d.next_attempt_at <= now() and w.active
+            order by d.next_attempt_at
+            limit p_limit * 4
+        ) as x
+        left join in_flight as f on f.webhook_id = x.webhook_id
+        where x.nth + coalesce(f.n, 0) <= 4
+    ),
+    due as (
         select d.id
         from public.webhook_deliveries as d
-        join public.webhooks as w on w.id = d.webhook_id
-        where d.status in ('pending', 'failed') and d.next_attempt_at <= now() and w.active
+        where d.id in (select c.id from candidates as c)
+            and d.status in ('pending', 'failed') and d.next_attempt_at <= now()
         order by d.next_attempt_at
         limit p_limit
         for update of d skip locked

@@ -132,6 +132,9 @@ create index webhook_deliveries_user_id_idx on public.webhook_deliveries (user_i
 create index webhook_deliveries_due_idx on public.webhook_deliveries (next_attempt_at)
 where status in ('pending', 'failed');
 create index webhook_deliveries_created_at_idx on public.webhook_deliveries (created_at);
+-- Leased rows per webhook (the claim caps deliveries in flight per webhook).
+create index webhook_deliveries_in_flight_idx on public.webhook_deliveries (webhook_id)
+where claim_token is not null;
 
 comment on table public.webhook_deliveries is
 'Deliveries of the caller''s webhooks: pending (not yet tried), failed (retrying with backoff), succeeded, dead '

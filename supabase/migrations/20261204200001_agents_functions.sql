@@ -494,11 +494,32 @@ create or replace function private.claim_webhook_deliveries(p_limit integer, p_l
 as $function$
 begin
     return query
-    with due as (
+    with in_flight as (
+        select d.webhook_id, count(*) as n
+        from public.webhook_deliveries as d
+        where d.claim_token is not null and d.next_attempt_at > now()
+        group by d.webhook_id
+    ),
+    candidates as (
+        select x.id
+        from (
+            select
+                d.id, d.webhook_id, d.next_attempt_at,
+                row_number() over (partition by d.webhook_id order by d.next_attempt_at) as nth
+            from public.webhook_deliveries as d
+            join public.webhooks as w on w.id = d.webhook_id
+            where d.status in ('pending', 'failed') and d.next_attempt_at <= now() and w.active
+            order by d.next_attempt_at
+            limit p_limit * 4
+        ) as x
+        left join in_flight as f on f.webhook_id = x.webhook_id
+        where x.nth + coalesce(f.n, 0) <= 4
+    ),
+    due as (
         select d.id
         from public.webhook_deliveries as d
-        join public.webhooks as w on w.id = d.webhook_id
-        where d.status in ('pending', 'failed') and d.next_attempt_at <= now() and w.active
+        where d.id in (select c.id from candidates as c)
+            and d.status in ('pending', 'failed') and d.next_attempt_at <= now()
         order by d.next_attempt_at
         limit p_limit
         for update of d skip locked
