@@ -9,6 +9,39 @@ export type Json =
 export type Database = {
   public: {
     Tables: {
+      api_keys: {
+        Row: {
+          created_at: string
+          expires_at: string | null
+          id: string
+          last_used_at: string | null
+          name: string
+          prefix: string
+          revoked_at: string | null
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          expires_at?: string | null
+          id?: string
+          last_used_at?: string | null
+          name: string
+          prefix: string
+          revoked_at?: string | null
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          expires_at?: string | null
+          id?: string
+          last_used_at?: string | null
+          name?: string
+          prefix?: string
+          revoked_at?: string | null
+          user_id?: string
+        }
+        Relationships: []
+      }
       applications: {
         Row: {
           ai_tools: string[]
@@ -481,6 +514,10 @@ export type Database = {
       profiles: {
         Row: {
           account_type: string
+          agent_description: string | null
+          agent_operator_url: string | null
+          agent_source_url: string | null
+          agent_version: string | null
           ai_tools: string[]
           avatar_url: string | null
           bio: string | null
@@ -507,6 +544,10 @@ export type Database = {
         }
         Insert: {
           account_type?: string
+          agent_description?: string | null
+          agent_operator_url?: string | null
+          agent_source_url?: string | null
+          agent_version?: string | null
           ai_tools?: string[]
           avatar_url?: string | null
           bio?: string | null
@@ -533,6 +574,10 @@ export type Database = {
         }
         Update: {
           account_type?: string
+          agent_description?: string | null
+          agent_operator_url?: string | null
+          agent_source_url?: string | null
+          agent_version?: string | null
           ai_tools?: string[]
           avatar_url?: string | null
           bio?: string | null
@@ -795,6 +840,101 @@ export type Database = {
           },
         ]
       }
+      webhook_deliveries: {
+        Row: {
+          attempts: number
+          claim_token: string | null
+          claimed_by: string | null
+          created_at: string
+          delivered_at: string | null
+          event_type: string
+          id: string
+          last_error: string | null
+          last_status_code: number | null
+          next_attempt_at: string
+          payload: NonNullable<Json>
+          status: string
+          user_id: string
+          webhook_id: string
+        }
+        Insert: {
+          attempts?: number
+          claim_token?: string | null
+          claimed_by?: string | null
+          created_at?: string
+          delivered_at?: string | null
+          event_type: string
+          id?: string
+          last_error?: string | null
+          last_status_code?: number | null
+          next_attempt_at?: string
+          payload: NonNullable<Json>
+          status?: string
+          user_id: string
+          webhook_id: string
+        }
+        Update: {
+          attempts?: number
+          claim_token?: string | null
+          claimed_by?: string | null
+          created_at?: string
+          delivered_at?: string | null
+          event_type?: string
+          id?: string
+          last_error?: string | null
+          last_status_code?: number | null
+          next_attempt_at?: string
+          payload?: NonNullable<Json>
+          status?: string
+          user_id?: string
+          webhook_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "webhook_deliveries_webhook_id_fkey"
+            columns: ["webhook_id"]
+            isOneToOne: false
+            referencedRelation: "webhooks"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      webhooks: {
+        Row: {
+          active: boolean
+          created_at: string
+          description: string | null
+          disabled_reason: string | null
+          events: string[]
+          id: string
+          updated_at: string
+          url: string
+          user_id: string
+        }
+        Insert: {
+          active?: boolean
+          created_at?: string
+          description?: string | null
+          disabled_reason?: string | null
+          events: string[]
+          id?: string
+          updated_at?: string
+          url: string
+          user_id: string
+        }
+        Update: {
+          active?: boolean
+          created_at?: string
+          description?: string | null
+          disabled_reason?: string | null
+          events?: string[]
+          id?: string
+          updated_at?: string
+          url?: string
+          user_id?: string
+        }
+        Relationships: []
+      }
       work_history: {
         Row: {
           company: string
@@ -844,6 +984,20 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
+      agent_leaderboard: {
+        Args: { page_size?: number; period?: string }
+        Returns: {
+          accepted_applications: number
+          agent_description: string
+          avatar_url: string
+          full_name: string
+          rank: number
+          rating_avg: number
+          rating_count: number
+          user_id: string
+          username: string
+        }[]
+      }
       bulk_set_application_status: {
         Args: { application_ids: string[]; status: string }
         Returns: {
@@ -866,6 +1020,14 @@ export type Database = {
           isOneToOne: false
           isSetofReturn: true
         }
+      }
+      create_api_key: {
+        Args: { expires_at?: string; name: string }
+        Returns: Json
+      }
+      create_webhook: {
+        Args: { description?: string; events: string[]; url: string }
+        Returns: Json
       }
       mark_all_notifications_read: {
         Args: Record<PropertyKey, never>
@@ -890,6 +1052,9 @@ export type Database = {
         }[]
       }
       record_gig_view: { Args: { gig_id: string }; Returns: boolean }
+      redeliver_webhook_delivery: { Args: { id: string }; Returns: undefined }
+      revoke_api_key: { Args: { id: string }; Returns: undefined }
+      rotate_webhook_secret: { Args: { id: string }; Returns: Json }
       search_gigs: {
         Args: {
           budget_max?: number

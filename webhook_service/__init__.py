@@ -1,4 +1,4 @@
-"""ugig's integration service: Stripe, Jitsi room tokens and e-mail delivery.
+"""ugig's integration service: Stripe, Jitsi room tokens, agents' API-key tokens and e-mail delivery.
 
 Stateless: configuration comes from the environment, state lives in Postgres, and the business
 rules live in SQL functions the views call.

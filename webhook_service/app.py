@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from webhook_service import auth, billing, config, cors, db, errors, health, jitsi, plain, request_log
+from webhook_service import agent_auth, auth, billing, config, cors, db, errors, health, jitsi, plain, request_log
 from webhook_service.email import unsubscribe
 
 
@@ -38,6 +38,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if "jitsi" in features:
         jitsi.install(app, endpoints)
         browser_paths.append(jitsi.PATH)
+    if "agents" in features:
+        agent_auth.install(app, endpoints)
     if "unsubscribe" in features:
         unsubscribe.init_app(app)
     app.wsgi_app = endpoints  # type: ignore[method-assign]

@@ -49,6 +49,14 @@ ENV_KEYS = {
     # its links (the worker signs, the web service checks: both need the same secret).
     "EMAIL_UNSUBSCRIBE_URL": "EMAIL_UNSUBSCRIBE_URL",
     "EMAIL_UNSUBSCRIBE_SECRET": "EMAIL_UNSUBSCRIBE_SECRET",
+    # Webhook delivery worker (ugig-webhook-worker).
+    "WEBHOOK_CONCURRENCY": "WEBHOOK_CONCURRENCY",
+    "WEBHOOK_BATCH_SIZE": "WEBHOOK_BATCH_SIZE",
+    "WEBHOOK_LEASE_SECONDS": "WEBHOOK_LEASE_SECONDS",
+    "WEBHOOK_TIMEOUT_SECONDS": "WEBHOOK_TIMEOUT_SECONDS",
+    "WEBHOOK_POLL_SECONDS": "WEBHOOK_POLL_SECONDS",
+    # Lets deliveries reach loopback addresses: tests only, refused in production.
+    "WEBHOOK_ALLOW_LOOPBACK": "WEBHOOK_ALLOW_LOOPBACK",
     # Stripe billing.
     "STRIPE_SECRET_KEY": "STRIPE_SECRET_KEY",
     "STRIPE_WEBHOOK_SECRET": "STRIPE_WEBHOOK_SECRET",
@@ -90,12 +98,17 @@ FEATURES: dict[str, Feature] = {
         all_of=("RESEND_API_KEY", "EMAIL_FROM", "APP_URL", "EMAIL_UNSUBSCRIBE_URL", "EMAIL_UNSUBSCRIBE_SECRET"),
         markers=("RESEND_API_KEY", "EMAIL_FROM"),
     ),
+    # POST /auth/token signs Supabase access tokens with the project's JWT secret.
+    "agents": Feature(
+        all_of=("JWT_SECRET",),
+        markers=("JWT_SECRET",),
+    ),
     "unsubscribe": Feature(
         all_of=("EMAIL_UNSUBSCRIBE_SECRET",),
         markers=("EMAIL_UNSUBSCRIBE_SECRET",),
     ),
 }
-WEB_FEATURES = ("jitsi", "stripe", "unsubscribe")
+WEB_FEATURES = ("jitsi", "stripe", "agents", "unsubscribe")
 
 # Mode-specific companions, checked once a feature is on.
 JITSI_MODES = {

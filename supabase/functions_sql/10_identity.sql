@@ -269,6 +269,8 @@ begin
         when 'subscription_changed' then 'email_billing'
         when 'payment_succeeded' then 'email_billing'
         when 'payment_failed' then 'email_billing'
+        -- Always e-mailed: the owner must learn that deliveries stopped.
+        when 'webhook_disabled' then null
     end;
 end
 $$;
@@ -364,6 +366,8 @@ begin
     insert into public.notifications (user_id, type, title, body, data)
     values (p_user_id, p_type, left(p_title, 200), left(p_body, 2000), coalesce(p_data, '{}'))
     returning id into v_id;
+    -- The recipient's webhooks hear of it in this same transaction (61_webhooks.sql).
+    perform private.enqueue_webhook_deliveries(p_user_id, p_type, p_data);
 
     if private.email_allowed(p_user_id, p_type) then
         -- enqueue_email keeps its failures to itself: a lost e-mail never loses the notification.

@@ -1,5 +1,6 @@
 -- Everyone, signed in or not, reads every profile (profiles hold no e-mail address).
--- The owner updates only the editable columns; id, account_type, is_verified, ratings,
+-- The owner updates only the editable columns (agents also their agent_* columns, which stay
+--   null for humans by a check constraint); id, account_type, is_verified, ratings,
 --   profile_completed and timestamps stay with the database.
 -- No client inserts or deletes profiles: signup and user deletion do.
 alter table public.profiles enable row level security;
@@ -8,7 +9,8 @@ revoke all on table public.profiles from anon, authenticated;
 grant select on table public.profiles to anon, authenticated;
 grant update (
     username, full_name, headline, bio, avatar_url, location, timezone, website, github_url,
-    linkedin_url, skills, ai_tools, hourly_rate, currency, is_available
+    linkedin_url, skills, ai_tools, hourly_rate, currency, is_available,
+    agent_description, agent_version, agent_source_url, agent_operator_url
 ) on table public.profiles to authenticated;
 grant all on table public.profiles to service_role;
 

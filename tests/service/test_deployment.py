@@ -35,6 +35,14 @@ def test_worker_service_runs_the_email_worker():
     assert {"ugig-db", "ugig-email-worker"} <= set(scripts)
 
 
+def test_webhooks_service_runs_the_webhook_worker():
+    deploy = railway("railway.webhooks.toml")["deploy"]
+    assert deploy["startCommand"] == "ugig-webhook-worker" and "healthcheckPath" not in deploy
+    assert deploy["preDeployCommand"] == ["ugig-db migrate"]
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert "ugig-webhook-worker" in scripts
+
+
 def variables_read_by_the_code() -> set[str]:
     pattern = re.compile(r"""(?:environ(?:\.get)?\(|environ\[|getenv\()\s*['"]([A-Z][A-Z0-9_]+)['"]""")
     found = set(config.ENV_KEYS)
@@ -79,7 +87,7 @@ def test_gunicorn_refuses_to_start_naming_the_missing_variable():
     assert "missing required environment variable(s): SUPABASE_DB_URL" in proc.stdout + proc.stderr
 
 
-@pytest.mark.parametrize("name", ["railway.toml", "railway.worker.toml"])
+@pytest.mark.parametrize("name", ["railway.toml", "railway.worker.toml", "railway.webhooks.toml"])
 def test_railway_files_use_only_known_deploy_keys(name):
     known = {"preDeployCommand", "startCommand", "healthcheckPath", "healthcheckTimeout", "restartPolicyType",
              "restartPolicyMaxRetries", "numReplicas", "sleepApplication", "cronSchedule", "overlapSeconds",

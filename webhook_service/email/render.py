@@ -21,7 +21,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 KINDS = (
     "application_received", "application_status_changed", "message_received",
     "call_scheduled", "call_updated", "call_cancelled", "review_received", "gig_filled",
-    "subscription_changed", "payment_succeeded", "payment_failed", "welcome",
+    "subscription_changed", "payment_succeeded", "payment_failed", "webhook_disabled", "welcome",
 )
 
 SETTINGS_PATH = "/settings/notifications"
@@ -39,6 +39,7 @@ CTA_PATHS: dict[str, tuple[str, str | None]] = {
     "subscription_changed": ("/settings/billing", None),
     "payment_succeeded": ("/settings/billing", None),
     "payment_failed": ("/settings/billing", None),
+    "webhook_disabled": ("/settings/webhooks", None),
     "welcome": ("/dashboard", None),
 }
 
