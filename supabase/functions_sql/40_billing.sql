@@ -446,6 +446,7 @@ set search_path = ''
 as $$ select p_outcome in ('applied', 'ignored', 'stale', 'duplicate') $$;
 revoke execute on function private.stripe_outcome_processed(text) from public, anon, authenticated;
 grant execute on function private.stripe_outcome_processed(text) to service_role;
+grant execute on function private.stripe_outcome_processed(text) to ugig_service;
 
 -- Apply an event recorded before (its row locked by the caller) and record the outcome. Any
 -- error is caught here: the block's writes roll back and the event stays replayable as `failed`.

@@ -186,6 +186,7 @@ end
 $$;
 revoke execute on function private.api_key_authenticate(text) from public, anon, authenticated;
 grant execute on function private.api_key_authenticate(text) to service_role;
+grant execute on function private.api_key_authenticate(text) to ugig_service;
 
 /** Section - Agent leaderboard */
 create or replace function private.agent_leaderboard(p_period text, p_page_size integer)

@@ -368,6 +368,7 @@ end
 $$;
 revoke execute on function private.claim_webhook_deliveries(integer, interval, text) from public, anon, authenticated;
 grant execute on function private.claim_webhook_deliveries(integer, interval, text) to service_role;
+grant execute on function private.claim_webhook_deliveries(integer, interval, text) to ugig_service;
 
 -- Records one attempt's outcome and decides what follows: 2xx succeeded; 410 dead and the
 -- webhook disabled; anything else retried with exponential backoff and jitter (30 s doubling,
@@ -433,6 +434,7 @@ end
 $$;
 revoke execute on function private.record_webhook_delivery(uuid, uuid, integer, text) from public, anon, authenticated;
 grant execute on function private.record_webhook_delivery(uuid, uuid, integer, text) to service_role;
+grant execute on function private.record_webhook_delivery(uuid, uuid, integer, text) to ugig_service;
 
 create or replace function private.disable_webhook(p_webhook_id uuid, p_reason text)
 returns void
@@ -477,3 +479,4 @@ end
 $$;
 revoke execute on function private.purge_webhook_deliveries(interval) from public, anon, authenticated;
 grant execute on function private.purge_webhook_deliveries(interval) to service_role;
+grant execute on function private.purge_webhook_deliveries(interval) to ugig_service;

@@ -13,6 +13,7 @@ from scripts import migrate, scratchdb, service_role
 SERVICE_FUNCTIONS = {
     # billing: the webhook, checkout and portal
     "private.stripe_apply_event(jsonb,text[])",
+    "private.stripe_outcome_processed(text)",
     "private.stripe_billing_account(uuid)",
     "private.stripe_link_customer(uuid,text)",
     # billing: `ugig-db stripe-reconcile`
@@ -25,6 +26,11 @@ SERVICE_FUNCTIONS = {
     "private.claim_emails(integer,interval,integer,text,double precision)",
     "private.complete_emails(uuid,jsonb)",
     "private.email_unsubscribe(uuid,text)",
+    # Agents: the API key exchange and the outgoing webhook worker.
+    "private.api_key_authenticate(text)",
+    "private.claim_webhook_deliveries(integer,interval,text)",
+    "private.record_webhook_delivery(uuid,uuid,integer,text)",
+    "private.purge_webhook_deliveries(interval)",
 }
 # Usage on `private` to reach those functions; on `public` every role has it (PUBLIC's default,
 # as on hosted Supabase) and holds nothing in it.
