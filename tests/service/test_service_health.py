@@ -2,7 +2,7 @@
 
 import pytest
 
-from webhook_service import create_app
+from webhook_service import create_app, db as service_db
 from webhook_service.config import ConfigError
 
 
@@ -33,3 +33,18 @@ def test_request_id_is_echoed_and_generated():
     client = app.test_client()
     assert client.get("/healthz", headers={"X-Request-Id": "abc"}).headers["X-Request-Id"] == "abc"
     assert len(client.get("/healthz").headers["X-Request-Id"]) == 32
+
+
+def test_pool_connections_never_prepare_statements(db):
+    # psycopg prepares a query run 5 times on one connection unless prepare_threshold is None;
+    # behind the transaction pooler the next transaction may land on a backend without it.
+    app = create_app({"DB_URL": db.url, "TESTING": True})
+    try:
+        with app.app_context():
+            for _ in range(8):
+                with service_db.transaction() as conn:
+                    conn.execute("select %s::int", (1,))
+            with service_db.transaction() as conn:
+                assert conn.execute("select count(*) from pg_catalog.pg_prepared_statements").fetchone() == (0,)
+    finally:
+        service_db.pool(app).close()

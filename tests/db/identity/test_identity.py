@@ -114,6 +114,14 @@ def test_profile_completed_is_derived(db, owner):
     assert row == {"profile_completed": True}
 
 
+def test_updated_at_is_set_by_the_database(db, service, owner):
+    # The service may write updated_at (clients may not: ID-PROFILE-COLUMNS); the trigger still wins.
+    row = service.one(
+        "update public.profiles set bio = 'Later', updated_at = '2020-01-01' where id = %s "
+        "returning updated_at = now() as stamped", (owner.id,))
+    assert row == {"stamped": True}
+
+
 def test_stranger_cannot_update_profile(db, owner, stranger):
     db.as_user(stranger).affects_nothing(
         "update public.profiles set bio = 'hacked' where id = %s returning id", (owner.id,))
