@@ -6,17 +6,20 @@ from webhook_service import create_app, db as service_db
 from webhook_service.config import ConfigError
 
 
+@pytest.mark.rule("SVC-HEALTH")
 def test_healthz_answers_without_database():
     app = create_app({"DB_URL": "postgresql://nobody@127.0.0.1:1/none", "TESTING": True})
     assert app.test_client().get("/healthz").json == {"status": "ok"}
 
 
+@pytest.mark.rule("SVC-HEALTH")
 def test_readyz_ok_when_database_answers(db):
     app = create_app({"DB_URL": db.url, "TESTING": True})
     response = app.test_client().get("/readyz")
     assert response.status_code == 200 and response.json["status"] == "ok"
 
 
+@pytest.mark.rule("SVC-HEALTH")
 def test_readyz_unavailable_when_database_is_down():
     app = create_app({"DB_URL": "postgresql://nobody@127.0.0.1:1/none", "TESTING": True})
     assert app.test_client().get("/readyz").status_code == 503
@@ -28,6 +31,7 @@ def test_missing_database_url_is_named(monkeypatch):
         create_app()
 
 
+@pytest.mark.rule("SVC-LOGS")
 def test_request_id_is_echoed_and_generated():
     app = create_app({"DB_URL": "postgresql://nobody@127.0.0.1:1/none"})
     client = app.test_client()
@@ -35,6 +39,7 @@ def test_request_id_is_echoed_and_generated():
     assert len(client.get("/healthz").headers["X-Request-Id"]) == 32
 
 
+@pytest.mark.rule("SVC-POOLER")
 def test_pool_connections_never_prepare_statements(db):
     # psycopg prepares a query run 5 times on one connection unless prepare_threshold is None;
     # behind the transaction pooler the next transaction may land on a backend without it.
