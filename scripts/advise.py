@@ -58,6 +58,7 @@ def supabase(db_url: str) -> list[Finding]:
     ]
 
 
+# rule: TOOL-ADVISE
 def advise(db_url: str, *, out: Callable[[str], None] = print) -> list[Finding]:
     """Print every finding, most severe first, then a summary line; return the findings."""
     findings = ours(db_url) + supabase(db_url)

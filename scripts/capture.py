@@ -271,6 +271,7 @@ def shadows(server_url: str, layout: Layout) -> Iterator[tuple[str, str]]:
         yield migrated, declared
 
 
+# rule: TOOL-MIGRATION-NEW
 def pending_changes(server_url: str, layout: Layout = Layout()) -> list[str]:
     """The statements a new migration must carry; checked against the files' own database."""
     with shadows(server_url, layout) as (migrated, declared):
@@ -308,6 +309,7 @@ def next_version(directory: Path, now: dt.datetime | None = None) -> str:
     return later.strftime("%Y%m%d%H%M%S")
 
 
+# rule: TOOL-MIGRATION-NEW
 def write_migration(layout: Layout, name: str, statements: list[str], why: str | None = None) -> Path:
     """A new migration file with these statements (and what they are for, opening the file);
     none: an empty one for hand-written DDL."""

@@ -21,6 +21,7 @@ def command(targets: list[Path], *, fix: bool = False) -> list[str]:
     ]
 
 
+# rule: TOOL-LINT
 def run(targets: list[Path] | None = None, *, fix: bool = False) -> subprocess.CompletedProcess:
     """Lint (or fix) the given files or directories, default supabase/; output is captured."""
     return subprocess.run(

@@ -64,6 +64,7 @@ class Plan:
         return lines
 
 
+# rule: TOOL-BOOTSTRAP
 def is_supabase_database(conn: psycopg.Connection) -> bool:
     return conn.execute("select to_regclass('auth.users') is not null").fetchone()[0]
 
@@ -89,6 +90,7 @@ def applied(conn: psycopg.Connection) -> dict[str, tuple[str | None, str | None]
     return {v: (name, sha) for v, name, sha in conn.execute(query)}
 
 
+# rule: TOOL-CHECKSUM
 def make_plan(conn: psycopg.Connection, layout: Layout = Layout()) -> Plan:
     """What `apply` would do. Raises MigrateError for an edited or out-of-order migration."""
     plan = Plan(bootstrap=not is_supabase_database(conn))
@@ -114,6 +116,7 @@ def make_plan(conn: psycopg.Connection, layout: Layout = Layout()) -> Plan:
     return plan
 
 
+# rule: TOOL-HISTORY
 def apply(conn: psycopg.Connection, plan: Plan, layout: Layout = Layout()) -> None:
     """Carry out a plan inside the caller's transaction."""
     if plan.bootstrap:
@@ -135,6 +138,7 @@ def apply(conn: psycopg.Connection, plan: Plan, layout: Layout = Layout()) -> No
         )
 
 
+# rule: TOOL-ONE-HISTORY, TOOL-MIGRATE-ATOMIC
 def migrate(
     db_url: str,
     *,

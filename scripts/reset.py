@@ -13,6 +13,7 @@ class ResetError(RuntimeError):
     """Refused: reset only ever touches a database on this machine."""
 
 
+# rule: TOOL-RESET-LOCAL
 def reset(db_url: str) -> None:
     if not localdb.is_local_url(db_url):
         raise ResetError(f"refusing to reset a non-local database ({conninfo_to_dict(db_url).get('host')})")

@@ -86,6 +86,7 @@ def _target(db_url: str, layout: Layout) -> tuple[Plan, catalog.Snapshot, list[s
             return plan, catalog.snapshot(conn), orphaned
 
 
+# rule: TOOL-STATUS
 def status(db_url: str, shadow_server: str, *, layout: Layout = Layout()) -> Report:
     """Compare `db_url` and the files with shadows built on `shadow_server` (then dropped)."""
     plan, actual, orphaned = _target(db_url, layout)

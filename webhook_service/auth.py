@@ -40,6 +40,7 @@ class User:
         return bool(self.claims.get("is_anonymous"))
 
 
+# rule: SVC-JWT
 class Verifier:
     """Verifies tokens against the configured secret and/or JWKS (keys cached by PyJWKClient)."""
 

@@ -166,6 +166,7 @@ def missing_for(feature: str, settings: Mapping[str, Any]) -> list[str]:
     return missing
 
 
+# rule: SVC-ENV
 def validate(settings: Mapping[str, Any], features: Iterable[str] = ()) -> None:
     """Raise ConfigError naming every variable the core and the given features lack."""
     missing = [env_name("DB_URL")] if not settings.get("DB_URL") else []

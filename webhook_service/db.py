@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from psycopg_pool import ConnectionPool
 
 
+# rule: SVC-POOLER
 def _configure(conn: psycopg.Connection) -> None:
     conn.prepare_threshold = None
 

@@ -9,12 +9,14 @@ from webhook_service import db
 bp = Blueprint("health", __name__)
 
 
+# rule: SVC-HEALTH
 @bp.get("/healthz")
 def healthz():
     """The process answers."""
     return jsonify(status="ok")
 
 
+# rule: SVC-HEALTH
 @bp.get("/readyz")
 def readyz():
     """The database answers: Railway routes traffic only to ready instances."""

@@ -37,6 +37,7 @@ ERRORS = {
 ACCESS_SQL = "select * from private.jitsi_call_access(%s, %s)"
 
 
+# rule: SVC-JITSI-REQUEST
 class TokenEndpoint:
     def __init__(self, app: Flask) -> None:
         self.app = app

@@ -68,6 +68,7 @@ def user_context(access: CallAccess) -> dict[str, str]:
     return user
 
 
+# rule: SVC-JITSI-TOKEN
 class SelfHosted:
     def __init__(self, domain: str, app_id: str, secret: str, audience: str = "jitsi") -> None:
         self.domain, self.app_id, self.secret, self.audience = domain, app_id, secret, audience
@@ -88,6 +89,7 @@ class SelfHosted:
         return RoomToken(self.domain, access.room_name, token, datetime.fromtimestamp(claims["exp"], timezone.utc))
 
 
+# rule: SVC-JITSI-TOKEN
 class Jaas:
     def __init__(self, domain: str, app_id: str, key_id: str, private_key_pem: str) -> None:
         self.domain, self.app_id = domain, app_id

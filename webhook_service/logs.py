@@ -36,6 +36,7 @@ PATTERNS = [
 CANDIDATE = re.compile(r"eyJ|(?i:bearer)|_(?:live|test)_|whsec_|re_|-----BEGIN|://")
 
 
+# rule: SVC-LOGS
 class Redactor:
     """Removes known secret values and anything shaped like a credential from a line."""
 

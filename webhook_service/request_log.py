@@ -11,6 +11,7 @@ from flask import Flask, g, request
 from webhook_service.logs import begin_request, configure, end_request, log_request
 
 
+# rule: SVC-LOGS
 def init_app(app: Flask) -> None:
     handler = configure(app.config)
     app.logger.handlers[:] = [handler]

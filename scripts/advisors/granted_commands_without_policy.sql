@@ -1,3 +1,4 @@
+-- rule: API-GRANT-HAS-POLICY
 -- Commands (select, insert, update, delete) that anon or authenticated may run on a table in
 -- `public` (granted on the table or on any column) with no permissive policy for that role and
 -- command. Columns: level, object, detail.

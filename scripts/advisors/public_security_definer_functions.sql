@@ -1,3 +1,4 @@
+-- rule: API-NO-PUBLIC-DEFINER
 -- `security definer` functions in `public` (not owned by an extension).
 -- Columns: level, object, detail.
 select

@@ -1,3 +1,4 @@
+-- rule: API-RLS-EVERYWHERE
 -- Tables in `public` with row level security off (extension members excluded).
 -- Columns: level, object, detail.
 select

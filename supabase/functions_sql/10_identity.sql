@@ -4,6 +4,7 @@
  */
 
 /** Section - Timestamps */
+-- rule: ID-UPDATED-AT
 create or replace function private.set_updated_at()
 returns trigger
 language plpgsql
@@ -30,6 +31,7 @@ create trigger set_updated_at before update on private.email_outbox
 for each row execute function private.set_updated_at();
 
 /** Section - Usernames */
+-- rule: ID-USERNAME-RESERVED
 create or replace function private.is_reserved_username(p_username text)
 returns boolean
 language sql
@@ -48,6 +50,7 @@ grant execute on function private.is_reserved_username(text) to authenticated, s
 
 -- A username that is valid, not reserved and free right now (a race is caught by the unique
 -- index and retried by the caller).
+-- rule: ID-USERNAME-PICK
 create or replace function private.username_available(p_username text)
 returns boolean
 language sql
@@ -65,6 +68,7 @@ revoke execute on function private.username_available(text) from public, anon, a
 
 -- The requested username when valid and free, else one derived from the e-mail's local part,
 -- made unique with a random suffix on later attempts.
+-- rule: ID-USERNAME-PICK
 create or replace function private.pick_username(p_requested text, p_email text, p_attempt integer)
 returns text
 language plpgsql
@@ -92,6 +96,7 @@ $$;
 revoke execute on function private.pick_username(text, text, integer) from public, anon, authenticated;
 
 /** Section - Signup */
+-- rule: ID-SIGNUP, BILL-FREE-ROW
 create or replace function private.handle_new_user()
 returns trigger
 language plpgsql
@@ -143,11 +148,13 @@ $$;
 revoke execute on function private.handle_new_user() from public, anon, authenticated;
 
 drop trigger if exists on_auth_user_created on auth.users;
+-- rule: ID-SIGNUP
 create trigger on_auth_user_created after insert on auth.users
 for each row execute function private.handle_new_user();
 
 /** Section - Profile hygiene */
 -- Trims text, normalises the username and arrays, and refuses reserved usernames.
+-- rule: ID-USERNAME-FORMAT, ID-USERNAME-RESERVED, ID-PROFILE-INPUT
 create or replace function private.profiles_normalize()
 returns trigger
 language plpgsql
@@ -180,6 +187,7 @@ revoke execute on function private.profiles_normalize() from public, anon, authe
 
 -- Tags (skills, tools): trimmed, empty ones dropped, duplicates removed keeping first order,
 -- each 1-50 characters.
+-- rule: ID-PROFILE-INPUT
 create or replace function private.clean_tags(p_tags text [], p_column text)
 returns text []
 language plpgsql
@@ -217,6 +225,7 @@ create trigger normalize before insert or update on public.profiles
 for each row execute function private.profiles_normalize();
 
 /** Section - Plan */
+-- rule: BILL-PRO
 create or replace function private.has_pro(p_user_id uuid)
 returns boolean
 language plpgsql
@@ -249,6 +258,7 @@ grant execute on function private.has_pro(uuid) to service_role;
 
 /** Section - Notifications and e-mail */
 -- Which notification_settings column governs a notification type's e-mail.
+-- rule: EMAIL-SETTING
 create or replace function private.email_setting_for(p_type text)
 returns text
 language plpgsql
@@ -276,6 +286,7 @@ end
 $$;
 revoke execute on function private.email_setting_for(text) from public, anon, authenticated;
 
+-- rule: EMAIL-SETTING
 create or replace function private.email_allowed(p_user_id uuid, p_type text)
 returns boolean
 language plpgsql
@@ -300,6 +311,7 @@ revoke execute on function private.email_allowed(uuid, text) from public, anon, 
 
 -- With a throttle key, at most one e-mail per key: ever (p_throttle null), or per p_throttle window.
 drop function if exists private.enqueue_email(uuid, text, jsonb, text, uuid);
+-- rule: EMAIL-ENQUEUE, EMAIL-MESSAGE-THROTTLE, NOTIF-SIDE-EFFECT
 create or replace function private.enqueue_email(
     p_user_id uuid,
     p_kind text,
@@ -345,6 +357,7 @@ grant execute on function private.enqueue_email(uuid, text, jsonb, text, uuid, i
 
 -- The e-mail follows the recipient's settings; with p_email_throttle_key, at most one per key and
 -- p_email_throttle window (see enqueue_email).
+-- rule: NOTIF-DB-ONLY, EMAIL-ENQUEUE, NOTIF-SIDE-EFFECT
 create or replace function private.notify(
     p_user_id uuid,
     p_type text,
@@ -394,6 +407,7 @@ grant execute on function private.notify(uuid, text, text, text, jsonb, text, in
 /** Section - Rate limits */
 -- Exact sliding window: at most p_limit actions by p_subject in any p_window. Concurrent callers
 -- for the same subject and action are serialised by an advisory lock, so the count is exact.
+-- rule: APP-RATE-LIMIT, CONV-RATE-LIMIT, MSG-RATE-LIMIT
 create or replace function private.rate_limit(
     p_action text,
     p_subject uuid,

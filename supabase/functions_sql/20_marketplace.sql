@@ -23,6 +23,7 @@ revoke execute on function private.is_client() from public, anon, authenticated;
 grant execute on function private.is_client() to anon, authenticated, service_role;
 
 -- Raises 22023 unless every entry is an http(s) URL of at most 2048 characters.
+-- rule: APP-INPUT
 create or replace function private.check_urls(p_urls text [], p_column text)
 returns void
 language plpgsql
@@ -45,6 +46,7 @@ revoke execute on function private.check_urls(text [], text) from public, anon, 
 grant execute on function private.check_urls(text [], text) to authenticated, service_role;
 
 /** Section - Gigs */
+-- rule: GIG-STATUS-MACHINE
 create or replace function private.gig_transition_allowed(p_from text, p_to text)
 returns boolean
 language sql
@@ -63,6 +65,7 @@ revoke execute on function private.gig_transition_allowed(text, text) from publi
 grant execute on function private.gig_transition_allowed(text, text) to authenticated, service_role;
 
 -- Normalises input, enforces the status machine, sets published_at and the search vector.
+-- rule: GIG-INPUT, GIG-CREATE-STATUS, GIG-PUBLISHED-AT, GIG-POSITIONS
 create or replace function private.gigs_guard()
 returns trigger
 language plpgsql
@@ -130,11 +133,13 @@ $$;
 revoke execute on function private.gigs_guard() from public, anon, authenticated;
 
 drop trigger if exists guard on public.gigs;
+-- rule: GIG-STATUS-MACHINE
 create trigger guard before insert or update on public.gigs
 for each row execute function private.gigs_guard();
 
 -- Plan limit: without Pro, at most 10 gigs first published per UTC calendar month. Counts
 -- private.gig_publications, which outlives deleted gigs (deleting refunds nothing).
+-- rule: GIG-PLAN-LIMIT
 create or replace function private.gigs_plan_limit()
 returns trigger
 language plpgsql
@@ -174,11 +179,13 @@ $$;
 revoke execute on function private.gigs_plan_limit() from public, anon, authenticated;
 
 drop trigger if exists plan_limit on public.gigs;
+-- rule: GIG-PLAN-LIMIT
 create trigger plan_limit before insert or update of status on public.gigs
 for each row execute function private.gigs_plan_limit();
 
 -- A gig with applications cannot be deleted (close it instead), except when its poster is
 -- being deleted: then the profile is already gone and everything cascades.
+-- rule: GIG-DELETE-WITH-APPLICATIONS
 create or replace function private.gigs_before_delete()
 returns trigger
 language plpgsql
@@ -197,10 +204,12 @@ $$;
 revoke execute on function private.gigs_before_delete() from public, anon, authenticated;
 
 drop trigger if exists before_delete on public.gigs;
+-- rule: GIG-DELETE-WITH-APPLICATIONS
 create trigger before_delete before delete on public.gigs
 for each row execute function private.gigs_before_delete();
 
 -- A filled gig takes nobody else: its open applications are rejected.
+-- rule: APP-FILL
 create or replace function private.gigs_after_filled()
 returns trigger
 language plpgsql
@@ -218,6 +227,7 @@ $$;
 revoke execute on function private.gigs_after_filled() from public, anon, authenticated;
 
 drop trigger if exists after_filled on public.gigs;
+-- rule: APP-FILL
 create trigger after_filled after update of status on public.gigs
 for each row when (new.status = 'filled' and old.status <> 'filled')
 execute function private.gigs_after_filled();
@@ -246,11 +256,13 @@ $$;
 revoke execute on function private.gigs_after_positions() from public, anon, authenticated;
 
 drop trigger if exists after_positions on public.gigs;
+-- rule: GIG-POSITIONS
 create trigger after_positions after update of positions on public.gigs
 for each row when (new.positions < old.positions)
 execute function private.gigs_after_positions();
 
 /** Section - Applications */
+-- rule: APP-STATUS-MACHINE
 create or replace function private.application_transition_allowed(p_from text, p_to text, p_actor text)
 returns boolean
 language sql
@@ -274,6 +286,8 @@ grant execute on function private.application_transition_allowed(text, text, tex
 
 -- Who may change what: the applicant edits the proposal while pending and withdraws; the poster
 -- moves the status; the state machine holds for everyone, the database included.
+-- rule: APP-GIG-ACTIVE, APP-NOT-OWN-GIG, APP-STARTS-PENDING, APP-PROPOSAL-EDIT, APP-COLUMNS
+-- rule: APP-FILL
 create or replace function private.applications_guard()
 returns trigger
 language plpgsql
@@ -373,6 +387,7 @@ $$;
 revoke execute on function private.applications_guard() from public, anon, authenticated;
 
 drop trigger if exists guard on public.applications;
+-- rule: APP-STATUS-MACHINE
 create trigger guard before insert or update on public.applications
 for each row execute function private.applications_guard();
 
@@ -402,6 +417,7 @@ create trigger set_updated_at before update on public.applications
 for each row execute function private.set_updated_at();
 
 -- At most 50 applications per user per 24 hours, for requests made with a user's JWT.
+-- rule: APP-RATE-LIMIT
 create or replace function private.applications_rate_limit()
 returns trigger
 language plpgsql
@@ -419,10 +435,12 @@ $$;
 revoke execute on function private.applications_rate_limit() from public, anon, authenticated;
 
 drop trigger if exists rate_limit on public.applications;
+-- rule: APP-RATE-LIMIT
 create trigger rate_limit before insert on public.applications
 for each row execute function private.applications_rate_limit();
 
 -- gigs.applications_count follows inserts and deletes; accepting the last position fills the gig.
+-- rule: GIG-APPLICATIONS-COUNT, APP-FILL
 create or replace function private.applications_after_change()
 returns trigger
 language plpgsql
@@ -451,10 +469,12 @@ $$;
 revoke execute on function private.applications_after_change() from public, anon, authenticated;
 
 drop trigger if exists after_change on public.applications;
+-- rule: GIG-APPLICATIONS-COUNT
 create trigger after_change after insert or delete or update of status on public.applications
 for each row execute function private.applications_after_change();
 
 /** Section - Saved gigs */
+-- rule: SAVED-VISIBLE-NOT-OWN
 create or replace function private.saved_gigs_guard()
 returns trigger
 language plpgsql
@@ -477,10 +497,12 @@ $$;
 revoke execute on function private.saved_gigs_guard() from public, anon, authenticated;
 
 drop trigger if exists guard on public.saved_gigs;
+-- rule: SAVED-VISIBLE-NOT-OWN
 create trigger guard before insert or update on public.saved_gigs
 for each row execute function private.saved_gigs_guard();
 
 /** Section - Work history */
+-- rule: WORK-INPUT
 create or replace function private.work_history_normalize()
 returns trigger
 language plpgsql
@@ -505,6 +527,7 @@ for each row execute function private.set_updated_at();
 
 /** Section - Portfolio items */
 -- True when p_user posted the gig or was accepted on it.
+-- rule: PORTFOLIO-GIG
 create or replace function private.worked_on_gig(p_gig_id uuid, p_user uuid)
 returns boolean
 language sql
@@ -522,6 +545,7 @@ $$;
 revoke execute on function private.worked_on_gig(uuid, uuid) from public, anon, authenticated;
 grant execute on function private.worked_on_gig(uuid, uuid) to authenticated, service_role;
 
+-- rule: PORTFOLIO-IMAGE-PATH, PORTFOLIO-GIG
 create or replace function private.portfolio_items_guard()
 returns trigger
 language plpgsql
@@ -558,6 +582,7 @@ for each row execute function private.set_updated_at();
 
 /** Section - Reviews */
 -- True when one of the two is the gig's poster and the other was accepted on it.
+-- rule: REVIEW-PARTIES
 create or replace function private.review_allowed(p_gig_id uuid, p_reviewer uuid, p_reviewee uuid)
 returns boolean
 language sql
@@ -580,6 +605,7 @@ $$;
 revoke execute on function private.review_allowed(uuid, uuid, uuid) from public, anon, authenticated;
 grant execute on function private.review_allowed(uuid, uuid, uuid) to authenticated, service_role;
 
+-- rule: REVIEW-PARTIES, REVIEW-NOT-SELF, REVIEW-EDIT-WINDOW
 create or replace function private.reviews_guard()
 returns trigger
 language plpgsql
@@ -616,6 +642,7 @@ create trigger set_updated_at before update on public.reviews
 for each row execute function private.set_updated_at();
 
 -- profiles.rating_avg / rating_count follow every change to a user's reviews.
+-- rule: REVIEW-RATINGS
 create or replace function private.refresh_rating(p_user uuid)
 returns void
 language sql
@@ -657,12 +684,14 @@ $$;
 revoke execute on function private.reviews_after_change() from public, anon, authenticated;
 
 drop trigger if exists after_change on public.reviews;
+-- rule: REVIEW-RATINGS
 create trigger after_change after insert or delete or update of rating, reviewee_id on public.reviews
 for each row execute function private.reviews_after_change();
 
 /** Section - Storage */
 -- Ids (as text, like storage folder names) of everyone who applied to one of the caller's gigs:
 -- the resumes policy evaluates it once per statement.
+-- rule: STORE-RESUMES-READ
 create or replace function private.my_applicant_ids()
 returns text []
 language sql
@@ -683,6 +712,7 @@ grant execute on function private.my_applicant_ids() to authenticated, service_r
 -- marketplace buckets and their rate-limit events (keyed by user id, no foreign key). Never blocks
 -- the deletion: a Storage that forbids direct deletes leaves the file rows for the Storage API
 -- (see docs/marketplace.md).
+-- rule: ID-USER-DELETE, STORE-DELETED-USER
 create or replace function private.marketplace_forget_user()
 returns trigger
 language plpgsql
@@ -708,5 +738,6 @@ revoke execute on function private.marketplace_forget_user() from public, anon, 
 drop trigger if exists after_delete on public.profiles;  -- its first name, before the rename
 drop function if exists private.profiles_after_delete();
 drop trigger if exists marketplace_forget_user on public.profiles;
+-- rule: ID-USER-DELETE
 create trigger marketplace_forget_user after delete on public.profiles
 for each row execute function private.marketplace_forget_user();

@@ -6,6 +6,7 @@
  */
 
 /** Section - search_gigs */
+-- rule: GIG-SEARCH, GIG-SEARCH-ARGS
 create or replace function private.search_gigs(
     q text default null,
     category text default null,
@@ -150,6 +151,7 @@ from public, anon, authenticated;
 grant execute on function private.search_gigs(text, text, text [], text, numeric, numeric, text, text, text, integer)
 to anon, authenticated, service_role;
 
+-- rule: GIG-SEARCH
 create or replace function public.search_gigs(
     q text default null,
     category text default null,
@@ -194,6 +196,7 @@ comment on function public.search_gigs(text, text, text [], text, numeric, numer
 
 
 /** Section - record_gig_view */
+-- rule: GIG-VIEW
 create or replace function private.record_gig_view(p_gig_id uuid)
 returns boolean
 language plpgsql
@@ -247,6 +250,7 @@ $$;
 revoke execute on function private.record_gig_view(uuid) from public, anon, authenticated;
 grant execute on function private.record_gig_view(uuid) to anon, authenticated, service_role;
 
+-- rule: GIG-VIEW
 create or replace function public.record_gig_view(gig_id uuid)
 returns boolean
 language sql
@@ -263,6 +267,7 @@ comment on function public.record_gig_view(uuid) is
 'address); the poster''s own views do not count. Returns true when counted. PT404 for a gig the caller cannot see.';
 
 /** Section - Application status */
+-- rule: APP-STATUS-RPC
 create or replace function public.set_application_status(application_id uuid, status text)
 returns public.applications
 language plpgsql
@@ -291,6 +296,7 @@ comment on function public.set_application_status(uuid, text) is
 'accepted; applicant: withdrawn). Returns the application. PT404 not visible, 42501 not yours to change, PT409 '
 'transition not allowed or positions full.';
 
+-- rule: APP-STATUS-RPC
 create or replace function public.bulk_set_application_status(application_ids uuid [], status text)
 returns setof public.applications
 language plpgsql

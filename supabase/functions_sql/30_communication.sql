@@ -61,6 +61,7 @@ $$;
 revoke execute on function private.is_participant(uuid, uuid) from public, anon, authenticated;
 grant execute on function private.is_participant(uuid, uuid) to authenticated, service_role;
 
+-- rule: CONV-BLOCK, MSG-BLOCK
 create or replace function private.is_blocked(p_a uuid, p_b uuid)
 returns boolean
 language plpgsql
@@ -97,6 +98,7 @@ revoke execute on function private.display_name(uuid) from public, anon, authent
 
 -- Whether two users share a conversation or an application (either one the applicant, the
 -- other the gig's poster): who may invite whom to a video call.
+-- rule: CALL-INVITE
 create or replace function private.share_conversation_or_application(p_a uuid, p_b uuid)
 returns boolean
 language plpgsql
@@ -124,6 +126,7 @@ revoke execute on function private.share_conversation_or_application(uuid, uuid)
 
 -- A message's attachments: at most 10 objects whose "path" lies inside the conversation's folder
 -- of the attachments bucket.
+-- rule: MSG-ATTACHMENTS
 create or replace function private.check_attachments(p_conversation_id uuid, p_attachments jsonb)
 returns void
 language plpgsql
@@ -163,6 +166,7 @@ revoke execute on function private.check_attachments(uuid, jsonb) from public, a
 grant execute on function private.check_attachments(uuid, jsonb) to authenticated, service_role;
 
 /** Section - Conversations */
+-- rule: CONV-ONE-PER-PAIR, CONV-START, CONV-BLOCK, CONV-RATE-LIMIT
 create or replace function private.start_conversation(p_other_user_id uuid, p_gig_id uuid)
 returns uuid
 language plpgsql
@@ -247,6 +251,7 @@ $$;
 revoke execute on function private.start_conversation(uuid, uuid) from public, anon, authenticated;
 grant execute on function private.start_conversation(uuid, uuid) to authenticated, service_role;
 
+-- rule: CONV-START
 create or replace function public.start_conversation(other_user_id uuid, gig_id uuid default null)
 returns uuid
 language sql
@@ -261,6 +266,7 @@ comment on function public.start_conversation(uuid, uuid) is
 revoke execute on function public.start_conversation(uuid, uuid) from public, anon, authenticated;
 grant execute on function public.start_conversation(uuid, uuid) to authenticated, service_role;
 
+-- rule: CONV-MARK-READ
 create or replace function private.mark_conversation_read(p_conversation_id uuid)
 returns timestamptz
 language plpgsql
@@ -313,6 +319,7 @@ grant execute on function public.mark_conversation_read(uuid) to authenticated;
 -- through private.my_conversation_ids(): O(conversations) per request, 9-14x the same query
 -- without RLS (docs/benchmarks.md). It needs no RLS: it starts from the caller's own participant
 -- rows (me.user_id = auth.uid()) and returns only what those conversations show the caller.
+-- rule: CONV-INBOX
 create or replace function private.my_conversations(page_size integer, cursor text)
 returns table (
     conversation_id uuid,
@@ -408,6 +415,7 @@ $$;
 revoke execute on function private.my_conversations(integer, text) from public, anon, authenticated;
 grant execute on function private.my_conversations(integer, text) to authenticated;
 
+-- rule: CONV-INBOX
 create or replace function public.my_conversations(page_size integer default 20, cursor text default null)
 returns table (
     conversation_id uuid,
@@ -433,6 +441,7 @@ revoke execute on function public.my_conversations(integer, text) from public, a
 grant execute on function public.my_conversations(integer, text) to authenticated;
 
 /** Section - Messages */
+-- rule: MSG-SEND, MSG-BLOCK, MSG-RATE-LIMIT
 create or replace function private.messages_before_insert()
 returns trigger
 language plpgsql
@@ -475,6 +484,7 @@ drop trigger if exists before_insert on public.messages;
 create trigger before_insert before insert on public.messages
 for each row execute function private.messages_before_insert();
 
+-- rule: MSG-ACTIVITY, NOTIF-MESSAGE, EMAIL-MESSAGE-THROTTLE
 create or replace function private.messages_after_insert()
 returns trigger
 language plpgsql
@@ -518,11 +528,13 @@ $$;
 revoke execute on function private.messages_after_insert() from public, anon, authenticated;
 
 drop trigger if exists after_insert on public.messages;
+-- rule: MSG-ACTIVITY
 create trigger after_insert after insert on public.messages
 for each row execute function private.messages_after_insert();
 
 -- Edits (body within 15 minutes) and soft deletes (deleted_at set: body and attachments emptied),
 -- by the sender only. Columns outside the client's column grants are refused by privilege first.
+-- rule: MSG-COLUMNS, MSG-EDIT-WINDOW, MSG-SOFT-DELETE
 create or replace function private.messages_before_update()
 returns trigger
 language plpgsql
@@ -583,6 +595,7 @@ create trigger set_updated_at before update on public.conversations
 for each row execute function private.set_updated_at();
 
 /** Section - Notifications */
+-- rule: NOTIF-MARK-ALL
 create or replace function public.mark_all_notifications_read()
 returns integer
 language plpgsql
@@ -609,6 +622,7 @@ revoke execute on function public.mark_all_notifications_read() from public, ano
 grant execute on function public.mark_all_notifications_read() to authenticated;
 
 /** Section - Video calls */
+-- rule: CALL-TIME
 create or replace function private.check_call_time(p_scheduled_at timestamptz)
 returns void
 language plpgsql
@@ -625,6 +639,7 @@ revoke execute on function private.check_call_time(timestamptz) from public, ano
 -- Also called by the call update trigger, which runs with the participant's rights.
 grant execute on function private.check_call_time(timestamptz) to authenticated, service_role;
 
+-- rule: CALL-INVITE
 create or replace function private.video_calls_before_insert()
 returns trigger
 language plpgsql
@@ -707,6 +722,7 @@ for each row execute function private.video_calls_before_insert();
 
 -- The call's state machine and who may drive it. The service (no user in the JWT) starts calls
 -- through private.jitsi_call_access() on the first join.
+-- rule: CALL-STATE-MACHINE
 create or replace function private.video_calls_before_update()
 returns trigger
 language plpgsql
@@ -774,6 +790,7 @@ drop trigger if exists set_updated_at on public.video_calls;
 create trigger set_updated_at before update on public.video_calls
 for each row execute function private.set_updated_at();
 
+-- rule: NOTIF-CALL
 create or replace function private.video_calls_notify()
 returns trigger
 language plpgsql
@@ -819,6 +836,7 @@ $$;
 revoke execute on function private.video_calls_notify() from public, anon, authenticated;
 
 drop trigger if exists notify on public.video_calls;
+-- rule: NOTIF-CALL
 create trigger notify after insert or update on public.video_calls
 for each row execute function private.video_calls_notify();
 
@@ -830,6 +848,7 @@ for each row execute function private.video_calls_notify();
 -- and the caller's display name and avatar for the token. One statement the plan cache keeps,
 -- instead of nested function calls re-planned per request.
 drop function if exists private.jitsi_call_access(uuid, uuid);
+-- rule: CALL-JOIN, CALL-FIRST-JOIN, CALL-TOKEN-EXPIRY
 create function private.jitsi_call_access(p_call_id uuid, p_user_id uuid)
 returns table (
     room_name text,
@@ -900,6 +919,7 @@ grant execute on function private.jitsi_call_access(uuid, uuid) to ugig_service;
 -- conversation:<id>: its participants receive and send (typing, presence), unless either
 -- blocked the other: a block stops messages, typing and presence in both directions.
 -- user:<id>: that user receives; nobody sends from a client.
+-- rule: RT-TOPICS
 create or replace function private.realtime_topic_allowed(p_topic text, p_send boolean)
 returns boolean
 language plpgsql

@@ -6,6 +6,7 @@
  */
 
 /** Section - Applications */
+-- rule: NOTIF-APPLICATION
 create or replace function private.applications_notify()
 returns trigger
 language plpgsql
@@ -51,10 +52,12 @@ $$;
 revoke execute on function private.applications_notify() from public, anon, authenticated;
 
 drop trigger if exists notify on public.applications;
+-- rule: NOTIF-APPLICATION
 create trigger notify after insert or update of status on public.applications
 for each row execute function private.applications_notify();
 
 /** Section - Gigs */
+-- rule: NOTIF-APPLICATION
 create or replace function private.gigs_notify_filled()
 returns trigger
 language plpgsql
@@ -80,6 +83,7 @@ for each row when (new.status = 'filled' and old.status is distinct from 'filled
 execute function private.gigs_notify_filled();
 
 /** Section - Reviews */
+-- rule: NOTIF-REVIEW
 create or replace function private.reviews_notify()
 returns trigger
 language plpgsql
@@ -105,5 +109,6 @@ $$;
 revoke execute on function private.reviews_notify() from public, anon, authenticated;
 
 drop trigger if exists notify on public.reviews;
+-- rule: NOTIF-REVIEW
 create trigger notify after insert on public.reviews
 for each row execute function private.reviews_notify();

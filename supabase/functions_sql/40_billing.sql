@@ -51,6 +51,7 @@ grant execute on function private.stripe_user_from_metadata(jsonb) to service_ro
 
 /** Section - Subscriptions */
 -- customer.subscription.* : take the subscription's state unless newer state is already applied.
+-- rule: STRIPE-NO-STALE, STRIPE-PRO-PRICES
 create or replace function private.stripe_apply_subscription(
     p_event_id text,
     p_type text,
@@ -200,6 +201,7 @@ to service_role;
 /** Section - Checkout */
 -- checkout.session.completed: link the customer to the user, then replay the events that
 -- arrived for that customer before anyone knew whose it was.
+-- rule: STRIPE-REPLAY
 create or replace function private.stripe_apply_checkout(p_session jsonb, p_pro_price_ids text [])
 returns text
 language plpgsql
@@ -283,6 +285,7 @@ grant execute on function private.stripe_money(bigint, text) to service_role;
 
 -- invoice.paid / invoice.payment_failed: one payments row per invoice. Its status only moves
 -- forward (failed -> paid -> refunded), so a late `payment_failed` never undoes a payment.
+-- rule: STRIPE-NO-STALE
 create or replace function private.stripe_apply_invoice(p_type text, p_invoice jsonb)
 returns text
 language plpgsql
@@ -409,6 +412,7 @@ grant execute on function private.stripe_apply_refund(jsonb) to service_role;
 
 /** Section - Events */
 -- What one event means, by type (no error handling: callers catch and record failures).
+-- rule: STRIPE-UNKNOWN-TYPE
 create or replace function private.stripe_dispatch(p_id text, p_event jsonb, p_pro_price_ids text [])
 returns text
 language plpgsql
@@ -438,6 +442,7 @@ grant execute on function private.stripe_dispatch(text, jsonb, text []) to servi
 -- The one definition of "processed": the event took effect (or never will), so it is never
 -- applied again and a redelivery is answered `duplicate`. `failed` and `unmatched` events stay
 -- unprocessed: reconcile replays them. The service asks this too (which ids it may remember).
+-- rule: STRIPE-ONCE
 create or replace function private.stripe_outcome_processed(p_outcome text)
 returns boolean
 language sql
@@ -450,6 +455,7 @@ grant execute on function private.stripe_outcome_processed(text) to ugig_service
 
 -- Apply an event recorded before (its row locked by the caller) and record the outcome. Any
 -- error is caught here: the block's writes roll back and the event stays replayable as `failed`.
+-- rule: STRIPE-REPLAY
 create or replace function private.stripe_process(p_id text, p_event jsonb, p_pro_price_ids text [])
 returns text
 language plpgsql
@@ -489,6 +495,7 @@ grant execute on function private.stripe_apply_checkout(jsonb, text []) to servi
 -- outcome (one insert, no update); a failure inside is caught and recorded as `failed`.
 -- security definer: the service's role (ugig_service) holds no table privilege; this function is
 -- its only way to these rows (executable by service_role and ugig_service only).
+-- rule: STRIPE-ONCE, STRIPE-EVENT-SHAPE
 create or replace function private.stripe_apply_event(p_event jsonb, p_pro_price_ids text [])
 returns text
 language plpgsql
@@ -552,6 +559,7 @@ grant execute on function private.stripe_apply_event(jsonb, text []) to ugig_ser
 -- reconcilers may run at once (skip locked).
 -- security definer: the service's role (ugig_service) holds no table privilege; this function is
 -- its only way to these rows (executable by service_role and ugig_service only).
+-- rule: STRIPE-REPLAY
 create or replace function private.stripe_replay_pending(
     p_pro_price_ids text [],
     p_min_age interval default interval '1 minute',
@@ -647,6 +655,7 @@ grant execute on function private.stripe_billing_account(uuid) to ugig_service;
 -- row lock serialises concurrent checkouts: the first customer id wins and all callers use it.
 -- security definer: the service's role (ugig_service) holds no table privilege; this function is
 -- its only way to these rows (executable by service_role and ugig_service only).
+-- rule: STRIPE-ONE-CUSTOMER
 create or replace function private.stripe_link_customer(p_user_id uuid, p_customer_id text)
 returns text
 language plpgsql

@@ -18,6 +18,7 @@
 -- before half the lease has passed, so a worker never holds a row past its lease waiting.
 drop function if exists private.claim_emails(integer, interval, integer, text);
 drop function if exists private.claim_emails(integer, interval, integer, text, double precision);
+-- rule: SVC-EMAIL-CLAIM, SVC-EMAIL-AT-SEND
 create function private.claim_emails(
     p_limit integer,
     p_lease interval,
@@ -153,6 +154,7 @@ grant execute on function private.claim_emails(integer, interval, integer, text,
 /** Section - Completion */
 -- p_results: [{"id", "outcome": "sent"|"retry"|"failed", "provider_message_id", "error",
 -- "retry_in" (seconds)}]. Rows whose lease was taken over by another claim are left alone.
+-- rule: SVC-EMAIL-CLAIM
 create or replace function private.complete_emails(p_claim_token uuid, p_results jsonb)
 returns integer
 language plpgsql
@@ -202,6 +204,7 @@ grant execute on function private.complete_emails(uuid, jsonb) to ugig_service;
 -- (sign-up with e-mail confirmation), or at once when the user is created confirmed (the Auth
 -- admin API with email_confirm, OAuth, auto-confirm). Its throttle key, with no window, makes it
 -- once per user (see enqueue_email).
+-- rule: EMAIL-WELCOME
 create or replace function private.handle_email_confirmed()
 returns trigger
 language plpgsql
@@ -234,6 +237,7 @@ execute function private.handle_email_confirmed();
 /** Section - One-click unsubscribe */
 -- Turns off the e-mail of one kind for one user (the service verified the signed link first).
 -- Returns false when the user has no settings (deleted); 22023 for a kind no setting governs.
+-- rule: SVC-UNSUBSCRIBE
 create or replace function private.email_unsubscribe(p_user_id uuid, p_kind text)
 returns boolean
 language plpgsql

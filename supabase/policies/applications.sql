@@ -7,10 +7,12 @@
 alter table public.applications enable row level security;
 
 revoke all on table public.applications from anon, authenticated;
+-- rule: APP-NO-DELETE
 grant select on table public.applications to authenticated;
 grant insert (
     gig_id, applicant_id, cover_letter, proposed_rate, proposed_timeline, portfolio_urls, ai_tools
 ) on table public.applications to authenticated;
+-- rule: APP-COLUMNS
 grant update (
     cover_letter, proposed_rate, proposed_timeline, portfolio_urls, ai_tools, status
 ) on table public.applications to authenticated;
@@ -18,10 +20,12 @@ grant all on table public.applications to service_role;
 
 -- One indexable predicate per reader: the planner serves a list through
 -- applications_applicant_created_idx, applications_poster_created_idx or a BitmapOr of both.
+-- rule: APP-VISIBILITY
 create policy "applicants and posters read applications" on public.applications
 for select to authenticated
 using (applicant_id = (select auth.uid()) or poster_id = (select auth.uid()));
 
+-- rule: APP-APPLY-AS-SELF
 create policy "users apply as themselves" on public.applications
 for insert to authenticated
 with check (applicant_id = (select auth.uid()));

@@ -6,6 +6,7 @@ revoke all on table public.gig_categories from anon, authenticated;
 grant select on table public.gig_categories to anon, authenticated;
 grant all on table public.gig_categories to service_role;
 
+-- rule: GIG-CATEGORIES
 create policy "categories are public" on public.gig_categories
 for select to anon, authenticated
 using (true);

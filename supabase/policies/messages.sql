@@ -7,6 +7,7 @@ alter table public.messages enable row level security;
 
 revoke all on table public.messages from anon, authenticated;
 grant select on table public.messages to authenticated;
+-- rule: MSG-COLUMNS
 grant insert (id, conversation_id, body, attachments) on table public.messages to authenticated;
 grant update (body, deleted_at) on table public.messages to authenticated;
 grant all on table public.messages to service_role;
@@ -22,6 +23,7 @@ grant all on table public.messages to service_role;
 -- the reader's sender/recipient indexes and a sort of the whole conversation. Reading messages
 -- without a conversation filter is therefore a scan: clients list conversations with
 -- my_conversations() and read messages per conversation (docs/queries.md).
+-- rule: MSG-READ
 create policy "participants read messages" on public.messages
 for select to authenticated
 using (
@@ -31,6 +33,7 @@ using (
 );
 
 -- Membership and blocks are checked by the insert trigger (42501 with its own message).
+-- rule: MSG-SEND
 create policy "participants send messages as themselves" on public.messages
 for insert to authenticated
 with check (sender_id = (select auth.uid()));

@@ -10,10 +10,12 @@ grant update (
 ) on table public.notification_settings to authenticated;
 grant all on table public.notification_settings to service_role;
 
+-- rule: NOTIF-SETTINGS
 create policy "owners read their notification settings" on public.notification_settings
 for select to authenticated
 using (user_id = (select auth.uid()));
 
+-- rule: NOTIF-SETTINGS
 create policy "owners update their notification settings" on public.notification_settings
 for update to authenticated
 using (user_id = (select auth.uid()))

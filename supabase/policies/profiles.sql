@@ -6,7 +6,9 @@
 alter table public.profiles enable row level security;
 
 revoke all on table public.profiles from anon, authenticated;
+-- rule: ID-PROFILE-NO-INSERT-DELETE
 grant select on table public.profiles to anon, authenticated;
+-- rule: ID-PROFILE-COLUMNS
 grant update (
     username, full_name, headline, bio, avatar_url, location, timezone, website, github_url,
     linkedin_url, skills, ai_tools, hourly_rate, currency, is_available,
@@ -14,10 +16,12 @@ grant update (
 ) on table public.profiles to authenticated;
 grant all on table public.profiles to service_role;
 
+-- rule: ID-PROFILE-READ
 create policy "profiles are public" on public.profiles
 for select to anon, authenticated
 using (true);
 
+-- rule: ID-PROFILE-OWNER
 create policy "owners update their profile" on public.profiles
 for update to authenticated
 using (id = (select auth.uid()))

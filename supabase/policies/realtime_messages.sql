@@ -1,6 +1,7 @@
 -- Broadcast and presence on `conversation:<id>`: only its participants receive and send.
 -- Broadcast on `user:<id>`: only that user receives; clients never send on it.
 -- realtime.messages belongs to Supabase Realtime, which enables its RLS and grants: not repeated here.
+-- rule: RT-TOPICS
 create policy "topics: participants and the user receive" on realtime.messages
 for select to authenticated
 using (
@@ -8,6 +9,7 @@ using (
     and (select private.realtime_topic_allowed((select realtime.topic()), false))
 );
 
+-- rule: RT-TOPICS
 create policy "topics: participants send" on realtime.messages
 for insert to authenticated
 with check (

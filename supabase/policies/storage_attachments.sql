@@ -3,6 +3,7 @@
 -- the uploader (owner_id) replaces or deletes their own files there.
 -- storage.objects is shared by every bucket and belongs to Supabase Storage: policies here are
 -- prefixed `attachments:` and the table's RLS and grants are not repeated.
+-- rule: STORE-ATTACHMENTS
 create policy "attachments: participants read" on storage.objects
 for select to authenticated
 using (
@@ -10,6 +11,7 @@ using (
     and private.try_uuid((storage.foldername(name))[1]) in (select private.my_conversation_ids())
 );
 
+-- rule: STORE-ATTACHMENTS
 create policy "attachments: participants upload" on storage.objects
 for insert to authenticated
 with check (
@@ -20,6 +22,7 @@ with check (
     )
 );
 
+-- rule: STORE-ATTACHMENTS
 create policy "attachments: uploaders replace their files" on storage.objects
 for update to authenticated
 using (bucket_id = 'attachments' and owner_id = (select auth.uid()::text))
@@ -29,6 +32,7 @@ with check (
     and private.try_uuid((storage.foldername(name))[1]) in (select private.my_conversation_ids())
 );
 
+-- rule: STORE-ATTACHMENTS
 create policy "attachments: uploaders delete their files" on storage.objects
 for delete to authenticated
 using (bucket_id = 'attachments' and owner_id = (select auth.uid()::text));

@@ -47,11 +47,13 @@ def whoami_app(**config):
     return app.test_client()
 
 
+@pytest.mark.rule("SVC-JWT")
 def test_hs256_user_token_is_accepted():
     user = Verifier(LOCAL_JWT_SECRET, None).verify(hs256(claims()))
     assert (user.id, user.email) == (USER_ID, "ada@example.test")
 
 
+@pytest.mark.rule("SVC-JWT")
 @pytest.mark.parametrize("label, token, reason", [
     ("expired", lambda: hs256(claims(exp=int(time.time()) - 60)), "expired"),
     ("wrong secret", lambda: hs256(claims(), "another-secret-of-at-least-32-characters!"), "invalid"),
@@ -71,12 +73,14 @@ def test_bad_tokens_are_refused(label, token, reason):
         Verifier(LOCAL_JWT_SECRET, None).verify(token())
 
 
+@pytest.mark.rule("SVC-JWT")
 def test_hs256_token_is_refused_when_only_jwks_is_configured(jwks):
     url, _ = jwks
     with pytest.raises(AuthError, match="unsupported"):
         Verifier(None, url).verify(hs256(claims()))
 
 
+@pytest.mark.rule("SVC-JWT")
 @pytest.mark.parametrize("alg", ["ES256", "RS256"])
 def test_jwks_signed_token_is_accepted(jwks, alg):
     url, state = jwks
@@ -93,6 +97,7 @@ def test_jwks_keys_are_cached_between_requests(jwks):
     assert state.fetches - before == 1
 
 
+@pytest.mark.rule("SVC-JWT")
 def test_token_signed_by_an_unpublished_key_is_refused(jwks):
     url, state = jwks
     stranger = new_key("ES256")
@@ -100,6 +105,7 @@ def test_token_signed_by_an_unpublished_key_is_refused(jwks):
         Verifier(None, url).verify(state.sign(claims(), key=stranger))
 
 
+@pytest.mark.rule("SVC-JWT")
 def test_expired_jwks_token_is_refused(jwks):
     url, state = jwks
     with pytest.raises(AuthError, match="expired"):

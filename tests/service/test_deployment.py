@@ -52,6 +52,7 @@ def variables_read_by_the_code() -> set[str]:
     return found
 
 
+@pytest.mark.rule("SVC-ENV")
 def test_env_example_lists_every_variable_the_code_reads():
     documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert variables_read_by_the_code() - documented == set()

@@ -18,6 +18,7 @@ PAYLOAD = {
 }
 
 
+@pytest.mark.rule("NOTIF-TYPES")
 def test_every_notification_type_the_database_allows_has_a_template(db):
     [(definition,)] = db.execute(
         """select pg_get_constraintdef(c.oid) from pg_constraint c
@@ -51,6 +52,7 @@ def test_call_to_action_links_into_the_app(kind, link):
     assert f'href="{APP_URL}{link}"' in message.html and f"{APP_URL}{link}" in message.text
 
 
+@pytest.mark.rule("SVC-EMAIL-ESCAPE")
 def test_subject_cannot_carry_header_injection():
     payload = {**PAYLOAD, "title": "Hi\r\nBcc: victim@example.test"}
     message = Renderer(APP_URL).render("review_received", payload, Recipient("ada@example.test"))

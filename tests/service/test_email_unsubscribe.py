@@ -35,6 +35,7 @@ def ada(db):
     return db.create_user("ada@example.test", user_metadata={"username": "ada"})
 
 
+@pytest.mark.rule("SVC-UNSUBSCRIBE")
 def test_one_click_post_turns_off_only_that_kind(db, ada):
     before = settings_of(db, ada.id)
     response = app_for(db).test_client().post(
@@ -46,6 +47,7 @@ def test_one_click_post_turns_off_only_that_kind(db, ada):
     assert again.status_code == 200  # idempotent: the provider may retry
 
 
+@pytest.mark.rule("SVC-UNSUBSCRIBE")
 @pytest.mark.parametrize("token", [
     "",
     "not-a-token",
@@ -58,6 +60,7 @@ def test_invalid_tokens_change_nothing(db, ada, token):
     assert settings_of(db, ada.id) == before
 
 
+@pytest.mark.rule("SVC-UNSUBSCRIBE")
 def test_a_token_for_another_user_or_kind_cannot_be_forged_from_a_real_one(db, ada):
     bob = db.create_user("bob@example.test")
     real = TOKENS.sign(ada.id, "message_received")
@@ -68,6 +71,7 @@ def test_a_token_for_another_user_or_kind_cannot_be_forged_from_a_real_one(db, a
     assert response.status_code == 400 and settings_of(db, bob.id) == before
 
 
+@pytest.mark.rule("SVC-UNSUBSCRIBE")
 def test_a_kind_no_setting_governs_is_refused(db, ada):
     before = settings_of(db, ada.id)
     response = app_for(db).test_client().post(

@@ -61,6 +61,7 @@ def wait_until_due(db, outbox_id, limit=5.0):
 
 # --- sending ------------------------------------------------------------------------------------
 
+@pytest.mark.rule("SVC-EMAIL-IDEMPOTENCY")
 def test_worker_sends_with_outbox_id_as_idempotency_key_and_records_provider_id(db, resend_fake, workers, ada):
     oid = ew.enqueue(db, ada.id, "welcome")
     assert workers().run_once() == 1
@@ -99,6 +100,7 @@ def test_welcome_email_offers_the_settings_page_not_one_click(db, resend_fake, w
     assert headers == {"List-Unsubscribe": f"<{ew.APP_URL}/settings/notifications>"}
 
 
+@pytest.mark.rule("SVC-EMAIL-AT-SEND")
 def test_recipient_address_is_read_at_send_time(db, resend_fake, workers, ada):
     ew.enqueue(db, ada.id)
     db.execute("update auth.users set email = 'ada.new@example.test' where id = %s", (ada.id,))
@@ -106,6 +108,7 @@ def test_recipient_address_is_read_at_send_time(db, resend_fake, workers, ada):
     assert resend_fake.delivered[0]["payload"]["to"] == ["ada.new@example.test"]
 
 
+@pytest.mark.rule("SVC-EMAIL-AT-SEND")
 def test_deleted_user_gets_nothing(db, resend_fake, workers, ada):
     ew.enqueue(db, ada.id)
     db.execute("delete from auth.users where id = %s", (ada.id,))
@@ -122,6 +125,7 @@ def test_soft_deleted_user_gets_nothing_and_row_is_skipped(db, resend_fake, work
     assert row["status"] == "skipped" and row["last_error"] == "recipient deleted"
 
 
+@pytest.mark.rule("SVC-EMAIL-AT-SEND")
 def test_email_turned_off_after_enqueue_is_skipped(db, resend_fake, workers, ada):
     db.execute("select private.notify(%s, 'call_scheduled', 'Call', 'Tomorrow')", (ada.id,))
     db.execute("update public.notification_settings set email_call = false where user_id = %s", (ada.id,))
@@ -130,6 +134,7 @@ def test_email_turned_off_after_enqueue_is_skipped(db, resend_fake, workers, ada
     assert db.execute("select status from private.email_outbox where user_id = %s", (ada.id,)) == [("skipped",)]
 
 
+@pytest.mark.rule("SVC-EMAIL-CLAIM")
 def test_claim_is_committed_before_resend_is_called(db, resend_fake, workers, ada):
     oid = ew.enqueue(db, ada.id)
     resend_fake.hold = threading.Event()
@@ -197,6 +202,7 @@ def test_two_rate_limited_workers_together_send_at_the_shared_rate(db, resend_fa
 
 # --- retries and failures -----------------------------------------------------------------------
 
+@pytest.mark.rule("SVC-EMAIL-RETRY")
 def test_rate_limited_send_waits_for_retry_after_then_succeeds(db, resend_fake, workers, ada):
     oid = ew.enqueue(db, ada.id)
     resend_fake.script = [Scripted(429, "rate_limit_exceeded", "Too many requests.", {"retry-after": "1"})]
@@ -213,6 +219,7 @@ def test_rate_limited_send_waits_for_retry_after_then_succeeds(db, resend_fake, 
     assert resend_fake.keys() == {oid: 2} and len(resend_fake.delivered) == 1
 
 
+@pytest.mark.rule("SVC-EMAIL-RETRY")
 def test_server_errors_are_retried_with_exponential_backoff(db, resend_fake, workers, ada):
     oid = ew.enqueue(db, ada.id)
     resend_fake.script = [Scripted(500, "application_error", "Internal server error."),
@@ -234,6 +241,7 @@ def test_server_errors_are_retried_with_exponential_backoff(db, resend_fake, wor
     assert resend_fake.keys() == {oid: 4} and len(resend_fake.delivered) == 1
 
 
+@pytest.mark.rule("SVC-EMAIL-RETRY")
 def test_network_error_is_retried(db, resend_fake, workers, ada):
     oid = ew.enqueue(db, ada.id)
     resend_fake.script = [Scripted(0, drop_connection=True)]
@@ -259,6 +267,7 @@ def test_keep_alive_connection_closed_by_resend_is_sent_again_at_once_with_the_s
     assert resend_fake.delivered_keys() == {first: 1, second: 1}
 
 
+@pytest.mark.rule("SVC-EMAIL-RETRY")
 def test_permanent_client_error_is_recorded_and_not_retried(db, resend_fake, workers, ada):
     oid = ew.enqueue(db, ada.id)
     resend_fake.script = [Scripted(422, "validation_error", "Invalid `to` field.")]
@@ -271,6 +280,7 @@ def test_permanent_client_error_is_recorded_and_not_retried(db, resend_fake, wor
     assert w.run_once() == 0 and len(resend_fake.requests) == 1
 
 
+@pytest.mark.rule("SVC-EMAIL-RETRY")
 def test_worker_gives_up_after_max_attempts(db, resend_fake, workers, ada):
     oid = ew.enqueue(db, ada.id)
     resend_fake.script = [Scripted(500, "application_error", "Down.")] * 2
@@ -292,6 +302,7 @@ def test_unknown_kind_fails_permanently_without_calling_resend(db, resend_fake, 
 
 # --- dead workers and parallel workers ----------------------------------------------------------
 
+@pytest.mark.rule("SVC-EMAIL-CLAIM")
 def test_row_claimed_by_a_dead_worker_is_sent_once_after_the_lease_expires(db, resend_fake, workers, ada):
     oid = ew.enqueue(db, ada.id)
     dead = db.connect()  # a worker that claimed and died before sending
@@ -309,6 +320,7 @@ def test_row_claimed_by_a_dead_worker_is_sent_once_after_the_lease_expires(db, r
     assert ew.outbox_row(db, oid)["status"] == "sent"
 
 
+@pytest.mark.rule("SVC-EMAIL-IDEMPOTENCY")
 def test_worker_killed_mid_send_is_resent_with_same_key_and_delivered_once(db, resend_fake, workers, ada):
     oid = ew.enqueue(db, ada.id)
     resend_fake.hold = threading.Event()  # the request reaches Resend, the answer never comes back
@@ -333,6 +345,7 @@ def test_worker_killed_mid_send_is_resent_with_same_key_and_delivered_once(db, r
     assert row["status"] == "sent" and row["provider_message_id"] == resend_fake.delivered[0]["id"]
 
 
+@pytest.mark.rule("SVC-EMAIL-CLAIM")
 def test_three_workers_in_parallel_send_300_rows_exactly_once(db, resend_fake, workers):
     users = [db.create_user(f"u{i}@example.test") for i in range(10)]
     db.execute(
@@ -362,6 +375,7 @@ def test_three_workers_in_parallel_send_300_rows_exactly_once(db, resend_fake, w
 
 # --- content ------------------------------------------------------------------------------------
 
+@pytest.mark.rule("SVC-EMAIL-ESCAPE")
 def test_html_injection_in_user_text_is_escaped(db, resend_fake, workers, ada):
     evil = '<img src=x onerror="alert(1)"><script>steal()</script>'
     db.execute(
@@ -378,6 +392,7 @@ def test_html_injection_in_user_text_is_escaped(db, resend_fake, workers, ada):
     assert "/messages/%22%3E%3Cscript%3Ex%28%29%3C%2Fscript%3E" in html
 
 
+@pytest.mark.rule("SVC-EMAIL-ESCAPE")
 def test_payment_failed_never_links_a_non_http_invoice_url(db, resend_fake, workers, ada):
     data = {"amount_cents": 1900, "currency": "usd", "hosted_invoice_url": "javascript:alert(1)"}
     db.execute(  # the amount formatted as the billing functions format it
@@ -393,6 +408,7 @@ def test_payment_failed_never_links_a_non_http_invoice_url(db, resend_fake, work
 
 # --- welcome ------------------------------------------------------------------------------------
 
+@pytest.mark.rule("EMAIL-WELCOME")
 def test_confirming_an_email_address_enqueues_one_welcome_email(db):
     user = db.create_user("new@example.test", confirmed=False)
     assert db.execute("select kind from private.email_outbox where user_id = %s", (user.id,)) == []
@@ -407,6 +423,7 @@ def welcomes(db, user_id):
                       (user_id,))[0][0]
 
 
+@pytest.mark.rule("EMAIL-WELCOME")
 def test_a_user_created_already_confirmed_gets_one_welcome_email(db):
     # The Auth admin API with email_confirm, OAuth sign-ins and auto-confirm insert confirmed users.
     user = db.create_user("oauth@example.test", welcome=True)
@@ -417,6 +434,7 @@ def test_a_user_created_already_confirmed_gets_one_welcome_email(db):
     assert welcomes(db, user.id) == 1
 
 
+@pytest.mark.rule("EMAIL-MESSAGE-THROTTLE")
 def test_concurrent_enqueues_with_one_throttle_key_write_one_row(db):
     user = db.create_user("race@example.test")
     key = f"race:{user.id}"
@@ -445,6 +463,7 @@ def test_the_welcome_of_a_user_created_confirmed_is_sent_with_their_profile(db, 
 
 # --- privileges and configuration -----------------------------------------------------------------
 
+@pytest.mark.rule("API-PRIVATE-EXECUTE")
 @pytest.mark.parametrize("actor", ["anon", "authenticated"])
 @pytest.mark.parametrize("query", [
     "select * from private.claim_emails(10, '1 minute')",

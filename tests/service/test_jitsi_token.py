@@ -24,6 +24,7 @@ pytestmark = pytest.mark.usefixtures("service_connection")
 
 # --- tokens, both modes ---------------------------------------------------------------------------
 
+@pytest.mark.rule("SVC-JITSI-TOKEN")
 def test_self_hosted_host_token_has_the_claims_prosody_expects(db, people, call_id):
     response = post_token(self_hosted_app(db), people["ada"], call_id)
     assert response.status_code == 200, response.json
@@ -42,6 +43,7 @@ def test_self_hosted_host_token_has_the_claims_prosody_expects(db, people, call_
     assert datetime.fromisoformat(body["expires_at"]) == datetime.fromtimestamp(claims["exp"], timezone.utc)
 
 
+@pytest.mark.rule("SVC-JITSI-TOKEN")
 def test_self_hosted_guest_is_not_moderator(db, people, call_id):
     body = post_token(self_hosted_app(db), people["bob"], call_id).json
     claims = jwt.decode(body["jwt"], APP_SECRET, algorithms=["HS256"], audience="jitsi")
@@ -55,6 +57,7 @@ def test_self_hosted_audience_is_configurable(db, people, call_id):
     assert jwt.decode(body["jwt"], APP_SECRET, algorithms=["HS256"], audience="ugig")["iss"] == APP_ID
 
 
+@pytest.mark.rule("SVC-JITSI-TOKEN")
 def test_jaas_token_is_rs256_with_tenant_kid_and_string_features(db, people, call_id):
     response = post_token(jaas_app(db), people["ada"], call_id)
     assert response.status_code == 200, response.json
@@ -72,12 +75,14 @@ def test_jaas_token_is_rs256_with_tenant_kid_and_string_features(db, people, cal
     assert body["domain"] == "8x8.vc" and body["room_name"] == f"{JAAS_APP_ID}/{room}"
 
 
+@pytest.mark.rule("SVC-JITSI-TOKEN")
 def test_jaas_guest_is_not_moderator(db, people, call_id):
     body = post_token(jaas_app(db), people["bob"], call_id).json
     claims = jwt.decode(body["jwt"], JAAS_KEY.public_key(), algorithms=["RS256"], audience="jitsi")
     assert claims["context"]["user"]["moderator"] == "false"
 
 
+@pytest.mark.rule("CALL-FIRST-JOIN")
 def test_first_join_marks_the_call_in_progress(db, people, call_id):
     app = self_hosted_app(db)
     assert call_row(db, call_id)[0] == "scheduled"
@@ -86,6 +91,7 @@ def test_first_join_marks_the_call_in_progress(db, people, call_id):
     assert post_token(app, people["ada"], call_id).status_code == 200  # later joins still get tokens
 
 
+@pytest.mark.rule("CALL-FIRST-JOIN")
 def test_later_joins_write_nothing(db, people, call_id):
     app = self_hosted_app(db)
     assert post_token(app, people["bob"], call_id).status_code == 200
@@ -95,6 +101,7 @@ def test_later_joins_write_nothing(db, people, call_id):
     assert db.execute("select xmin::text, started_at from public.video_calls where id = %s", (call_id,)) == version
 
 
+@pytest.mark.rule("CALL-FIRST-JOIN")
 def test_concurrent_first_joins_start_the_call_once(db, people, call_id):
     app = self_hosted_app(db)
     with ThreadPoolExecutor(8) as pool:
@@ -107,6 +114,7 @@ def test_concurrent_first_joins_start_the_call_once(db, people, call_id):
 
 # --- the join window ----------------------------------------------------------------------------------
 
+@pytest.mark.rule("CALL-JOIN")
 @pytest.mark.parametrize(("when", "status"), [
     ("scheduled_at = now() + interval '14 minutes 50 seconds'", 200),  # just inside the 15-minute lead
     ("scheduled_at = now() + interval '15 minutes 10 seconds'", 409),  # too early
@@ -128,6 +136,7 @@ def test_join_window_edges(db, people, call_id, when, status):
 
 # --- refusals -----------------------------------------------------------------------------------
 
+@pytest.mark.rule("SVC-JITSI-REQUEST")
 @pytest.mark.parametrize(("who", "setup", "status", "error"), [
     ("eve", None, 404, "not_found"),                      # not a participant: the call is invisible
     ("bob", "status = 'cancelled'", 409, "call_not_joinable"),
@@ -142,6 +151,7 @@ def test_refusals_have_json_errors(db, people, call_id, who, setup, status, erro
     assert call_row(db, call_id)[0] != "in_progress"
 
 
+@pytest.mark.rule("CALL-JOIN")
 def test_blocked_participant_is_forbidden(db, people, call_id):
     db.execute("insert into public.user_blocks (blocker_id, blocked_id) values (%s, %s)",
                (people["bob"].id, people["ada"].id))
@@ -149,11 +159,13 @@ def test_blocked_participant_is_forbidden(db, people, call_id):
     assert (response.status_code, response.json["error"]) == (403, "forbidden")
 
 
+@pytest.mark.rule("CALL-JOIN")
 def test_unknown_call_is_not_found(db, people):
     response = post_token(self_hosted_app(db), people["ada"], "00000000-0000-0000-0000-000000000001")
     assert (response.status_code, response.json["error"]) == (404, "not_found")
 
 
+@pytest.mark.rule("SVC-JITSI-REQUEST")
 @pytest.mark.parametrize("body", [{}, {"call_id": "not-a-uuid"}, {"call_id": 7}, None])
 def test_malformed_request_is_a_400(db, people, body):
     client = self_hosted_app(db).test_client()
@@ -161,6 +173,7 @@ def test_malformed_request_is_a_400(db, people, body):
     assert (response.status_code, response.json["error"]) == (400, "invalid_request")
 
 
+@pytest.mark.rule("SVC-JITSI-REQUEST")
 @pytest.mark.parametrize(("body", "content_type", "message"), [
     (b"call_id=1", "application/x-www-form-urlencoded", "the body is not JSON"),
     (b"{not json", "application/json", "the body is not JSON"),
@@ -190,6 +203,7 @@ def now():
     return int(time.time())
 
 
+@pytest.mark.rule("SVC-JITSI-REQUEST")
 @pytest.mark.parametrize(("label", "headers"), [
     ("missing", lambda u: {}),
     ("expired", lambda u: bearer(u, exp=now() - 60, iat=now() - 3660)),

@@ -21,6 +21,7 @@ def start_from_env(monkeypatch, env):
     return create_app()
 
 
+@pytest.mark.rule("SVC-ENV")
 def test_web_service_from_environment_names_every_missing_jitsi_variable(monkeypatch):
     with pytest.raises(ConfigError) as err:
         start_from_env(monkeypatch, DB)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 
+import pytest
+
 from scripts.keys import LOCAL_JWT_SECRET
 from tests.support import email_worker as ew
 from tests.support import stripe_events as se
@@ -20,6 +22,7 @@ def log_lines(capsys) -> list[dict]:
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
+@pytest.mark.rule("SVC-LOGS")
 def test_every_request_line_is_json_with_the_request_id(db, capsys):
     client = self_hosted_app(db).test_client()
     client.get("/healthz", headers={"X-Request-Id": "req-123"})
@@ -28,6 +31,7 @@ def test_every_request_line_is_json_with_the_request_id(db, capsys):
     assert {"ts", "level", "logger", "msg"} <= set(lines[0])
 
 
+@pytest.mark.rule("SVC-LOGS")
 def test_no_secret_or_token_is_logged_on_token_webhook_and_email_paths(db, people, call_id, capsys):
     secrets = [LOCAL_JWT_SECRET, APP_SECRET, API_KEY]
     secrets += [line for line in JAAS_PEM.splitlines() if "PRIVATE KEY" not in line]

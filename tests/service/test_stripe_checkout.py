@@ -62,6 +62,7 @@ def test_checkout_creates_customer_and_session(client, db, stripe_api):
     assert session["_subscription_data"] == {"metadata": {"user_id": user.id}}
 
 
+@pytest.mark.rule("SVC-CHECKOUT")
 def test_checkout_urls_come_from_configuration_not_the_host_header(client, db, stripe_api):
     _, state = stripe_api
     user = db.create_user()
@@ -72,6 +73,7 @@ def test_checkout_urls_come_from_configuration_not_the_host_header(client, db, s
         assert urlparse(url).netloc == urlparse(APP_URL).netloc
 
 
+@pytest.mark.rule("STRIPE-ONE-CUSTOMER")
 def test_second_checkout_reuses_the_customer_and_a_double_click_the_session(client, db, stripe_api):
     _, state = stripe_api
     user = db.create_user()
@@ -93,6 +95,7 @@ def test_checkout_key_changes_with_the_window_customer_and_price():
                 views.checkout_key("u2", "cus_1", "price_1", start)}) == 5
 
 
+@pytest.mark.rule("STRIPE-ONE-CUSTOMER")
 def test_concurrent_first_checkouts_create_one_customer(app, db, stripe_api):
     _, state = stripe_api
     state.create_delay = 0.3  # the first customer create is still running when the others arrive
@@ -118,6 +121,7 @@ def test_concurrent_first_checkouts_create_one_customer(app, db, stripe_api):
     assert len(state.checkout_sessions) == 1  # the clicks share one session too
 
 
+@pytest.mark.rule("SVC-CHECKOUT")
 @pytest.mark.parametrize("status, expected", [
     ("active", 409),
     ("trialing", 409),
@@ -131,6 +135,7 @@ def test_checkout_refuses_users_who_have_pro(client, db, stripe_api, status, exp
     assert client.post("/stripe/checkout", headers=bearer(user)).status_code == expected
 
 
+@pytest.mark.rule("SVC-CHECKOUT")
 def test_checkout_needs_a_valid_token(client, db, stripe_api):
     _, state = stripe_api
     assert client.post("/stripe/checkout").status_code == 401
@@ -138,6 +143,7 @@ def test_checkout_needs_a_valid_token(client, db, stripe_api):
     assert state.requests == []
 
 
+@pytest.mark.rule("SVC-CHECKOUT")
 def test_anonymous_users_cannot_subscribe(client, db):
     user = db.create_user()
     assert client.post("/stripe/checkout", headers=bearer(user, is_anonymous=True)).status_code == 403
@@ -152,6 +158,7 @@ def test_checkout_reports_stripe_outage_as_502(client, db, stripe_api):
     assert customer_of(db, user) is None
 
 
+@pytest.mark.rule("SVC-CHECKOUT")
 def test_portal_without_customer_is_404(client, db):
     user = db.create_user()
     response = client.post("/stripe/portal", headers=bearer(user))
@@ -169,10 +176,12 @@ def test_portal_returns_a_session_for_the_users_customer(client, db, stripe_api)
     assert session["return_url"] == f"{APP_URL}/settings/billing"
 
 
+@pytest.mark.rule("SVC-CHECKOUT")
 def test_portal_needs_a_valid_token(client):
     assert client.post("/stripe/portal").status_code == 401
 
 
+@pytest.mark.rule("SVC-STRIPE-API-VERSION")
 def test_requests_carry_the_pinned_api_version(client, db, stripe_api):
     _, state = stripe_api
     user = db.create_user()

@@ -61,6 +61,7 @@ def notifications(db, user, type_=None):
 
 # --- signatures -----------------------------------------------------------------------------
 
+@pytest.mark.rule("SVC-STRIPE-SIGNATURE")
 def test_valid_signature_is_applied(client, db, customer):
     user, cus = customer
     response = deliver(client, se.event("customer.subscription.created", se.subscription(cus)))
@@ -68,6 +69,7 @@ def test_valid_signature_is_applied(client, db, customer):
     assert sub_row(db, user)[:2] == ("pro", "active")
 
 
+@pytest.mark.rule("SVC-STRIPE-SIGNATURE")
 @pytest.mark.parametrize("case", ["tampered", "wrong secret", "stale timestamp", "missing header",
                                   "garbage header", "other scheme"])
 def test_bad_signature_is_refused_and_nothing_is_written(client, db, customer, case):
@@ -92,12 +94,14 @@ def test_bad_signature_is_refused_and_nothing_is_written(client, db, customer, c
     assert sub_row(db, user)[:2] == ("free", "active")
 
 
+@pytest.mark.rule("SVC-STRIPE-SIGNATURE")
 def test_signature_within_tolerance_is_accepted(client, customer):
     _, cus = customer
     evt = se.event("customer.subscription.created", se.subscription(cus))
     assert deliver(client, evt, timestamp=int(time.time()) - 290).status_code == 200
 
 
+@pytest.mark.rule("STRIPE-EVENT-SHAPE")
 def test_signed_body_that_is_not_an_event_is_refused(client, db):
     response = deliver(client, json.dumps({"hello": "world"}))
     assert response.status_code == 400 and event_count(db) == 0
@@ -105,6 +109,7 @@ def test_signed_body_that_is_not_an_event_is_refused(client, db):
 
 # --- idempotency ----------------------------------------------------------------------------
 
+@pytest.mark.rule("STRIPE-ONCE")
 def test_same_event_twenty_times_takes_effect_once(client, db, customer):
     user, cus = customer
     sub = se.subscription(cus)
@@ -117,6 +122,7 @@ def test_same_event_twenty_times_takes_effect_once(client, db, customer):
     assert db.execute("select attempts from private.stripe_events where id = %s", (inv["id"],))[0][0] == 1
 
 
+@pytest.mark.rule("STRIPE-ONCE")
 def test_same_event_from_eight_threads_takes_effect_once(app, db, customer):
     user, cus = customer
     sub = se.subscription(cus)
@@ -145,6 +151,7 @@ def test_same_event_from_eight_threads_takes_effect_once(app, db, customer):
 
 # --- ordering -------------------------------------------------------------------------------
 
+@pytest.mark.rule("STRIPE-NO-STALE")
 def test_older_update_does_not_overwrite_newer_state(client, db, customer):
     user, cus = customer
     sub = se.subscription(cus)
@@ -156,6 +163,7 @@ def test_older_update_does_not_overwrite_newer_state(client, db, customer):
     assert sub_row(db, user)[1] == "past_due"
 
 
+@pytest.mark.rule("STRIPE-NO-STALE")
 def test_late_update_after_delete_stays_deleted(client, db, customer):
     user, cus = customer
     sub = se.subscription(cus)
@@ -170,6 +178,7 @@ def test_late_update_after_delete_stays_deleted(client, db, customer):
     assert sub_row(db, user)[5] is False
 
 
+@pytest.mark.rule("STRIPE-NO-STALE")
 def test_created_delivered_after_updated_of_the_same_second_is_stale(client, db, customer):
     user, cus = customer
     sub = se.subscription(cus)
@@ -189,6 +198,7 @@ def test_equal_second_updates_apply_in_delivery_order(client, db, customer):
     assert sub_row(db, user)[4] is True
 
 
+@pytest.mark.rule("STRIPE-REPLAY")
 def test_subscription_event_before_checkout_completion_is_not_lost(client, db, customer):
     user, cus = customer
     sub = se.subscription(cus, metadata={"user_id": user.id})
@@ -200,6 +210,7 @@ def test_subscription_event_before_checkout_completion_is_not_lost(client, db, c
     assert db.execute("select count(*) from public.payments where user_id = %s", (user.id,))[0][0] == 1
 
 
+@pytest.mark.rule("STRIPE-REPLAY")
 def test_events_for_an_unknown_customer_are_replayed_when_checkout_links_it(client, db):
     user = db.create_user("late@example.test")
     cus = new_id("cus")  # no mapping yet, and no metadata on the subscription
@@ -215,6 +226,7 @@ def test_events_for_an_unknown_customer_are_replayed_when_checkout_links_it(clie
     assert db.execute("select count(*) from private.stripe_events where processed_at is null")[0][0] == 0
 
 
+@pytest.mark.rule("STRIPE-NO-STALE")
 def test_late_failure_does_not_undo_a_payment(client, db, customer):
     user, cus = customer
     sub = se.subscription(cus)
@@ -226,6 +238,7 @@ def test_late_failure_does_not_undo_a_payment(client, db, customer):
     assert notifications(db, user, "payment_failed") == []
 
 
+@pytest.mark.rule("STRIPE-NO-STALE")
 def test_old_subscription_updated_late_does_not_replace_the_new_one(client, db, customer):
     user, cus = customer
     old, new = se.subscription(cus), se.subscription(cus)
@@ -259,6 +272,7 @@ def test_invoice_subscription_is_read_from_either_shape(client, db, customer, le
         ("sub_shape_test", 1900, "usd", "paid")]
 
 
+@pytest.mark.rule("STRIPE-PRO-PRICES")
 @pytest.mark.parametrize("price, plan", [
     (se.PRO_PRICE, "pro"),
     ("price_ugig_pro_yearly", "pro"),
@@ -271,6 +285,7 @@ def test_plan_is_pro_only_for_configured_pro_prices(client, db, customer, price,
     assert sub_row(db, user)[3] == price
 
 
+@pytest.mark.rule("STRIPE-UNKNOWN-TYPE")
 def test_unknown_event_type_is_recorded_and_ignored(client, db):
     response = deliver(client, se.event("customer.created", se.fixture("customer")))
     assert response.status_code == 200 and response.json["outcome"] == "ignored"
@@ -310,6 +325,7 @@ def test_payment_amounts_are_read_in_the_currencys_minor_unit(client, db, custom
 
 # --- failures -------------------------------------------------------------------------------
 
+@pytest.mark.rule("SVC-STRIPE-RETRYABLE")
 def test_database_down_answers_503_then_the_retry_succeeds(client, db, customer):
     user, cus = customer
     evt = se.event("customer.subscription.created", se.subscription(cus))
@@ -330,6 +346,7 @@ def test_redelivery_of_a_processed_event_is_answered_from_memory(client, db, cus
         assert deliver(client, evt, secret="whsec_forged").status_code == 400  # still verified first
 
 
+@pytest.mark.rule("STRIPE-REPLAY")
 def test_event_that_fails_to_apply_is_kept_for_replay(client, db, customer):
     user, cus = customer
     broken = se.event("customer.subscription.updated", se.subscription(cus, status="no_such_status"))

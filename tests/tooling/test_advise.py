@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from scripts import advise, paths
 from scripts.cli import main
 
 
+@pytest.mark.rule("TOOL-ADVISE")
 def test_fully_migrated_schema_has_no_advisor_warning_or_error(db):
     lines: list[str] = []
     findings = advise.advise(db.url, out=lines.append)
@@ -16,6 +19,7 @@ def test_fully_migrated_schema_has_no_advisor_warning_or_error(db):
     )
 
 
+@pytest.mark.rule("TOOL-ADVISE")
 def test_advise_fails_and_prints_ours_and_supabase_findings(db, capsys):
     db.execute("create table public.open_book (id int primary key)")
     db.execute("grant select on public.open_book to anon")

@@ -83,6 +83,7 @@ def status_code(url: str, files: ScratchLayout, db_server: str) -> int:
     return status.run(url, db_server, layout=files.layout, out=lambda _: None)
 
 
+@pytest.mark.rule("TOOL-MIGRATION-NEW")
 def test_first_capture_carries_everything_the_files_define(files, db_server, target):
     path = files.capture(db_server, "baseline")
     assert path is not None and path.name.endswith("_baseline.sql")
@@ -102,6 +103,7 @@ def test_nothing_to_capture_writes_no_file(files, db_server):
     assert sorted(files.layout.migrations.iterdir()) == before
 
 
+@pytest.mark.rule("TOOL-MIGRATION-NEW")
 def test_changed_function_policy_and_grant_round_trip(files, db_server, target):
     files.capture(db_server, "baseline")
     migrate.migrate(target, layout=files.layout, out=lambda _: None)
@@ -118,6 +120,7 @@ def test_changed_function_policy_and_grant_round_trip(files, db_server, target):
     assert "lower(btrim(new.title))" in built[("function", "private.items_guard()")].definition
 
 
+@pytest.mark.rule("TOOL-MIGRATION-NEW")
 def test_removed_function_trigger_and_policy_are_dropped(files, db_server, target):
     files.capture(db_server, "baseline")
     files.functions("10_items.sql", COUNT)
@@ -167,6 +170,7 @@ def test_a_syntax_error_names_file_and_line_and_writes_nothing(files, db_server,
     assert sorted(files.layout.migrations.iterdir()) == before
 
 
+@pytest.mark.rule("TOOL-MIGRATION-NEW")
 def test_cli_migration_new_in_the_repository_has_nothing_to_capture(capsys):
     before = sorted(paths.MIGRATIONS_DIR.iterdir())
     assert main(["migration", "new", "anything"]) == 0

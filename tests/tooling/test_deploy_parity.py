@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import psycopg
+import pytest
 
 from scripts import catalog, migrate, paths, status
 from scripts.scratchdb import scratch_database
@@ -40,6 +41,7 @@ def history(url: str) -> list[tuple[str, str]]:
             "select version, name from supabase_migrations.schema_migrations order by 1").fetchall()
 
 
+@pytest.mark.rule("TOOL-ONE-HISTORY")
 def test_supabase_db_push_and_ugig_db_migrate_build_identical_catalogs(db_server):
     with scratch_database(db_server, prefix="ugig_pushed") as pushed, \
             scratch_database(db_server, prefix="ugig_migrated") as migrated:

@@ -1,9 +1,12 @@
 """`ugig-db lint`: the repository's SQL stays clean under its .sqlfluff rules."""
 
+import pytest
+
 from scripts import lint, paths
 from scripts.cli import main
 
 
+@pytest.mark.rule("TOOL-LINT")
 def test_every_sql_file_in_supabase_passes_lint():
     result = lint.run([paths.SUPABASE_DIR])
     assert result.returncode == 0, (

@@ -38,6 +38,7 @@ def test_db_status_and_url_name_the_running_cluster(capsys):
     assert capsys.readouterr().out.splitlines() == [f"running: {running}", running]
 
 
+@pytest.mark.rule("TOOL-RESET-LOCAL")
 @pytest.mark.parametrize("url", [
     "postgresql://postgres:secret@db.abcdefgh.supabase.co:5432/postgres",
     "postgresql://postgres.abcdefgh@aws-0-eu-west-1.pooler.supabase.com:6543/postgres",

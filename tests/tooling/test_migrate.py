@@ -48,6 +48,7 @@ def policies(url: str) -> list[str]:
     return [r[0] for r in query(url, "select policyname from pg_policies where schemaname = 'public' order by 1")]
 
 
+@pytest.mark.rule("TOOL-HISTORY", "TOOL-BOOTSTRAP")
 def test_migrate_builds_an_empty_database_and_records_history(empty_db, files):
     plan, lines = run(empty_db, files)
     assert plan.bootstrap and [m.version for m in plan.pending] == ["20260101000000"]
@@ -63,6 +64,7 @@ def test_migrate_builds_an_empty_database_and_records_history(empty_db, files):
     assert lines[-1] == "applied 1 migration"
 
 
+@pytest.mark.rule("TOOL-ONE-HISTORY")
 def test_function_and_policy_files_are_not_applied_by_migrate(empty_db, files):
     """Only migrations deploy (as `supabase db push`): a file change waits for `migration new`."""
     files.functions("10_items.sql", ITEM_COUNT.replace("count(*)", "count(*) + 100"))
@@ -82,6 +84,7 @@ def test_second_run_is_a_no_op(empty_db, files):
     assert query(empty_db, history) == before
 
 
+@pytest.mark.rule("TOOL-CHECKSUM")
 def test_edited_landed_migration_is_refused_naming_the_file(empty_db, files):
     run(empty_db, files)
     path = files.migration("20260101000000_items.sql", ITEMS + "alter table public.items add column x int;\n")
@@ -89,6 +92,7 @@ def test_edited_landed_migration_is_refused_naming_the_file(empty_db, files):
         run(empty_db, files)
 
 
+@pytest.mark.rule("TOOL-CHECKSUM")
 def test_cli_exits_1_naming_the_edited_file(empty_db, capsys):
     assert main(["migrate", "--db-url", empty_db]) == 0
     with psycopg.connect(empty_db, autocommit=True) as conn:  # as if the file changed since
@@ -99,6 +103,7 @@ def test_cli_exits_1_naming_the_edited_file(empty_db, capsys):
     assert "ugig-db migrate: supabase/migrations/" in err and "was edited after it was applied" in err
 
 
+@pytest.mark.rule("TOOL-MIGRATE-ATOMIC")
 def test_concurrent_runs_serialise_and_apply_each_migration_once(empty_db, files):
     # A slow first migration keeps the lock held while the second run arrives.
     files.migration("20251231000000_slow.sql", "select pg_sleep(0.5);\n")
@@ -125,6 +130,7 @@ def test_concurrent_runs_serialise_and_apply_each_migration_once(empty_db, files
     ]
 
 
+@pytest.mark.rule("TOOL-MIGRATE-ATOMIC")
 def test_failing_file_rolls_everything_back_and_names_file_line_and_error(empty_db, files):
     bad = files.migration("20260102000000_broken.sql", """-- a comment line
 create table public.fine (id int);
@@ -182,6 +188,7 @@ def test_cli_dry_run_prints_the_plan(empty_db, capsys):
     assert query(empty_db, "select to_regnamespace('supabase_migrations')") == [(None,)]
 
 
+@pytest.mark.rule("TOOL-MIGRATE-ATOMIC")
 def test_lock_timeout_fails_fast_naming_the_blocking_lock_and_applies_nothing(empty_db, files):
     run(empty_db, files)
     files.migration("20260102000000_note.sql", "create table public.notes (id int);\n"

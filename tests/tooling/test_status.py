@@ -78,6 +78,7 @@ def test_pending_migration_is_listed_without_drift(migrated, files, db_server):
     ]
 
 
+@pytest.mark.rule("TOOL-STATUS")
 def test_file_changes_no_migration_carries_fail_until_captured(migrated, files, db_server):
     files.functions("10_items.sql", COUNT_FN.replace("count(*)", "count(*) + 0"))
     files.policies("items.sql", ITEMS_POLICIES.replace("grant insert on public.items to authenticated;\n", ""))
@@ -96,6 +97,7 @@ def test_file_changes_no_migration_carries_fail_until_captured(migrated, files, 
     assert report(migrated, files, db_server)[0] == status.CLEAN
 
 
+@pytest.mark.rule("TOOL-STATUS")
 def test_applied_migration_whose_file_is_gone_fails(migrated, files, db_server):
     execute(migrated, "insert into supabase_migrations.schema_migrations (version, name) values ('20261130000000', 'lost')")
     code, lines = report(migrated, files, db_server)
@@ -111,6 +113,7 @@ def test_status_changes_nothing(migrated, files, db_server):
         assert conn.execute("select count(*) from supabase_migrations.schema_migrations").fetchone() == (3,)
 
 
+@pytest.mark.rule("TOOL-STATUS")
 def test_objects_no_file_defines_are_reported_as_drift(migrated, files, db_server):
     execute(
         migrated,
@@ -154,6 +157,7 @@ def test_hand_edited_and_dropped_objects_are_reported_as_drift(migrated, files, 
     ]
 
 
+@pytest.mark.rule("TOOL-STATUS")
 def test_cli_status_of_the_repository_schema_is_clean(db, capsys):
     assert main(["status", "--db-url", db.url]) == status.CLEAN, capsys.readouterr().out
     assert capsys.readouterr().out.splitlines()[-1] == "drift: none"

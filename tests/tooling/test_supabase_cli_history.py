@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from scripts import migrate, paths, sqlfiles, supabase_cli
 from scripts.scratchdb import database_url, scratch_database
 from tests.support.layout import ScratchLayout
@@ -12,6 +14,7 @@ def listed(url: str, workdir) -> list[tuple[str, str]]:
     return [(m["local"], m["remote"]) for m in payload["migrations"]]
 
 
+@pytest.mark.rule("TOOL-HISTORY")
 def test_supabase_migration_list_shows_the_repository_history_applied(template_db, db_server):
     url = database_url(db_server, template_db)
     versions = [m.version for m in sqlfiles.migrations(paths.MIGRATIONS_DIR)]

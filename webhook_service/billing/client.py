@@ -12,6 +12,7 @@ from webhook_service.billing import settings
 MAX_NETWORK_RETRIES = 2  # the SDK retries 409/5xx/network errors with the same idempotency key
 
 
+# rule: SVC-STRIPE-API-VERSION
 def build(config: Mapping[str, Any]) -> stripe.StripeClient:
     return stripe.StripeClient(
         settings.required("STRIPE_SECRET_KEY", config),

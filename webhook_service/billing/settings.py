@@ -22,6 +22,7 @@ class NotConfigured(RuntimeError):
     """A billing setting is missing; the message names the environment variable."""
 
 
+# rule: STRIPE-PRO-PRICES
 def pro_price_ids(config: Mapping[str, Any] | None = None) -> list[str]:
     """STRIPE_PRO_PRICE_ID: one or more Pro price ids, comma-separated."""
     raw = (config if config is not None else current_app.config).get("STRIPE_PRO_PRICE_ID") or ""

@@ -33,6 +33,7 @@ def _billing_user() -> tuple[auth.User, store.Account]:
     return user, account
 
 
+# rule: STRIPE-ONE-CUSTOMER
 def _ensure_customer(user: auth.User, account: store.Account) -> str:
     """The user's one Stripe customer. Concurrent first clicks send the same idempotency key, so
     Stripe creates one customer and replays it to the others; the first id stored wins anyway."""
@@ -48,6 +49,7 @@ def _ensure_customer(user: auth.User, account: store.Account) -> str:
         return store.link_customer(conn, user.id, customer.id)
 
 
+# rule: SVC-CHECKOUT
 @bp.post("/checkout")
 def checkout():
     user, account = _billing_user()
@@ -82,6 +84,7 @@ def checkout_key(user_id: str, customer_id: str, price: str, now: float) -> str:
     return f"ugig-checkout-{user_id}-{customer_id}-{price}-{int(now // CHECKOUT_WINDOW_SECONDS)}"
 
 
+# rule: SVC-CHECKOUT
 @bp.post("/portal")
 def portal():
     _, account = _billing_user()

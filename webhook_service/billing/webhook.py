@@ -29,6 +29,7 @@ DONE = {"applied", "duplicate", "ignored", "stale", "unmatched"}
 ANSWERS = {o: plain.encode({"outcome": o, "received": True}) for o in DONE | {"failed"}}
 
 
+# rule: SVC-STRIPE-SIGNATURE, SVC-STRIPE-RETRYABLE
 class WebhookEndpoint:
     """Verifies, stores and applies one Stripe event per request."""
 

@@ -16,6 +16,7 @@ SALT = "ugig-email-unsubscribe"  # keeps these signatures apart from any other u
 
 
 
+# rule: SVC-UNSUBSCRIBE
 class Tokens:
     """Signed (user id, kind) pairs; no expiry, as unsubscribe links must work for old e-mails."""
 

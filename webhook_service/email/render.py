@@ -86,6 +86,7 @@ def datetime_utc(value: Any) -> str:
     return moment.strftime("%A %d %B %Y, %H:%M UTC")
 
 
+# rule: SVC-EMAIL-ESCAPE
 class Renderer:
     def __init__(self, app_url: str) -> None:
         self.app_url = app_url.rstrip("/")

@@ -144,6 +144,7 @@ def send(message: Message, sender: str, idempotency_key: str, reply_to: str | No
     return Outcome("sent", provider_message_id=str(response["id"]))
 
 
+# rule: SVC-EMAIL-RETRY
 def classify(exc: ResendError) -> Outcome:
     try:
         code = int(exc.code)

@@ -105,6 +105,7 @@ class Worker:
             outcome = resend_api.Outcome("retry", error=f"unexpected {type(exc).__name__}: {exc}"[:1000])
             return self.result(row, outcome)
 
+    # rule: SVC-EMAIL-IDEMPOTENCY
     def attempt(self, row: Claimed, claimed_at: float) -> Result:
         try:
             one_click = (self.unsubscribe.link(self.settings.unsubscribe_url, row.user_id, row.kind)
@@ -116,6 +117,7 @@ class Worker:
             time.sleep(max(0.0, claimed_at + row.send_in - time.monotonic()))
         return self.result(row, resend_api.send(message, self.settings.sender, row.id, self.settings.reply_to))
 
+    # rule: SVC-EMAIL-RETRY
     def result(self, row: Claimed, outcome: resend_api.Outcome) -> Result:
         """What to record: sent, failed, or retry after retry-after or our backoff."""
         if outcome.status == "retry" and row.attempts >= self.settings.max_attempts:

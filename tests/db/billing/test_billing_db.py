@@ -22,19 +22,23 @@ def payer(db):
     return user
 
 
+@pytest.mark.rule("BILL-OWNER-READS")
 def test_owner_reads_own_payment(db, payer):
     rows = db.as_user(payer).sql("select amount_cents, status from public.payments")
     assert rows == [{"amount_cents": 1900, "status": "paid"}]
 
 
+@pytest.mark.rule("BILL-OWNER-READS")
 def test_stranger_cannot_read_payment(db, payer):
     assert db.as_user(db.create_user()).sql("select * from public.payments") == []
 
 
+@pytest.mark.rule("BILL-OWNER-READS")
 def test_anon_cannot_read_payments(db, payer):
     db.as_anon().rejects("42501", "select * from public.payments")
 
 
+@pytest.mark.rule("BILL-SERVICE-WRITES")
 @pytest.mark.parametrize("query", [
     "insert into public.payments (user_id, stripe_invoice_id, amount_cents, currency, status)"
     " values (auth.uid(), 'in_fake', 0, 'usd', 'paid') returning id",
@@ -45,6 +49,7 @@ def test_owner_cannot_write_payments(db, payer, query):
     db.as_user(payer).rejects("42501", query)
 
 
+@pytest.mark.rule("BILL-SERVICE-WRITES")
 @pytest.mark.parametrize("query", [
     "update public.subscriptions set plan = 'pro', status = 'active' returning user_id",
     "update public.subscriptions set stripe_customer_id = 'cus_mine' returning user_id",
@@ -54,6 +59,7 @@ def test_owner_cannot_write_subscription(db, payer, query):
     db.as_user(payer).rejects("42501", query)
 
 
+@pytest.mark.rule("API-PRIVATE-EXECUTE")
 @pytest.mark.parametrize("call", [
     "select private.stripe_apply_event('{}'::jsonb, '{}'::text[])",
     "select private.stripe_link_customer(auth.uid(), 'cus_x')",
@@ -68,6 +74,7 @@ def test_clients_cannot_use_the_stripe_functions(db, payer, call, role):
     caller.rejects("42501", call)
 
 
+@pytest.mark.rule("STRIPE-ONE-CUSTOMER")
 def test_service_links_a_customer_once(db):
     user = db.create_user()
     service = db.as_service()
@@ -76,11 +83,13 @@ def test_service_links_a_customer_once(db):
     assert first == second == "cus_first"
 
 
+@pytest.mark.rule("STRIPE-EVENT-SHAPE")
 def test_event_without_id_is_invalid(db):
     db.as_service().rejects("22023", "select private.stripe_apply_event(%s::jsonb, '{}')",
                             (json.dumps({"type": "invoice.paid", "created": 1}),), match="id, type and created")
 
 
+@pytest.mark.rule("EMAIL-SETTING")
 def test_payment_notification_respects_billing_email_setting(db, payer):
     db.execute("update public.notification_settings set email_billing = false where user_id = %s", (payer.id,))
     db.as_service().sql("select private.stripe_apply_event(%s::jsonb, %s)",
@@ -89,6 +98,7 @@ def test_payment_notification_respects_billing_email_setting(db, payer):
     assert db.execute("select count(*) from private.email_outbox where user_id = %s", (payer.id,))[0][0] == 1
 
 
+@pytest.mark.rule("STRIPE-REPLAY")
 def test_replay_applies_events_recorded_as_failed(db):
     user = db.create_user()
     db.execute("update public.subscriptions set stripe_customer_id = 'cus_r' where user_id = %s", (user.id,))
@@ -117,6 +127,7 @@ def apply_in_thread(db, evt) -> tuple[threading.Thread, list]:
     return thread, out
 
 
+@pytest.mark.rule("STRIPE-ONCE")
 @pytest.mark.parametrize("first_commits", [True, False])
 def test_concurrent_redelivery_waits_for_the_first_and_never_answers_duplicate_for_uncommitted_work(
         db, payer, first_commits):
@@ -136,6 +147,7 @@ def test_concurrent_redelivery_waits_for_the_first_and_never_answers_duplicate_f
                       " and user_id = %s", (payer.id,))[0][0] == 2  # the fixture's payment and this one
 
 
+@pytest.mark.rule("STRIPE-ONCE")
 def test_redelivery_during_a_replay_waits_for_it_and_is_not_applied_twice(db):
     user = db.create_user()
     evt = se.event("customer.subscription.created", se.subscription("cus_late"))

@@ -20,6 +20,7 @@ def files(db):
 UPLOAD = "insert into storage.objects (bucket_id, name, owner_id) values ('attachments', %s, %s) returning id"
 
 
+@pytest.mark.rule("STORE-BUCKETS")
 def test_bucket_is_private_with_size_and_type_limits(db):
     [(public, limit, types)] = db.execute(
         "select public, file_size_limit, allowed_mime_types from storage.buckets where id = 'attachments'")
@@ -38,6 +39,7 @@ COMMANDS = {
 }
 
 
+@pytest.mark.rule("STORE-ATTACHMENTS")
 @pytest.mark.parametrize(("actor", "command", "expected"), [
     ("anon", "read", 0), ("anon", "upload", "42501"), ("anon", "replace", 0), ("anon", "delete", 0),
     ("ada", "read", 1), ("ada", "upload", 1), ("ada", "replace", 1), ("ada", "delete", 1),
@@ -51,6 +53,7 @@ def test_attachments_matrix(db, files, actor, command, expected):
     who.expect(expected, COMMANDS[command], params)
 
 
+@pytest.mark.rule("STORE-ATTACHMENTS")
 @pytest.mark.parametrize("name", ["loose.pdf", "not-a-uuid/x.pdf", "{cid}/virus.exe", "{other}/x.pdf"])
 def test_uploads_outside_a_shared_folder_or_of_other_types_are_refused(db, files, name):
     other = start_conversation(db, files["eve"], files["bob"])
@@ -58,6 +61,7 @@ def test_uploads_outside_a_shared_folder_or_of_other_types_are_refused(db, files
     db.as_user(files["ada"]).rejects("42501", UPLOAD, (path, files["ada"].id))
 
 
+@pytest.mark.rule("STORE-ATTACHMENTS")
 def test_an_upload_cannot_move_out_of_the_conversation_folder(db, files):
     other = start_conversation(db, files["ada"], files["eve"])
     moved = db.as_user(files["bob"]).sql(

@@ -17,6 +17,7 @@ def chat(db):
     return {"ada": ada, "bob": bob, "cid": start_conversation(db, ada, bob)}
 
 
+@pytest.mark.rule("NOTIF-MESSAGE")
 def test_a_message_notifies_the_other_participant_and_enqueues_email(db, chat):
     msg = send_message(db, chat["ada"], chat["cid"], "are you free tomorrow?")
     [note] = notifications(db, chat["bob"], "message_received")
@@ -28,6 +29,7 @@ def test_a_message_notifies_the_other_participant_and_enqueues_email(db, chat):
     assert notifications(db, chat["ada"], "message_received") == []
 
 
+@pytest.mark.rule("EMAIL-MESSAGE-THROTTLE")
 def test_message_email_is_sent_at_most_once_per_conversation_and_recipient_per_hour(db, chat):
     for body in ("one", "two", "three"):
         send_message(db, chat["ada"], chat["cid"], body)
@@ -45,6 +47,7 @@ def test_message_email_is_sent_at_most_once_per_conversation_and_recipient_per_h
     assert len(outbox(db, chat["bob"], "message_received")) == 2
 
 
+@pytest.mark.rule("EMAIL-SETTING")
 def test_message_email_follows_the_recipients_setting(db, chat):
     db.as_user(chat["bob"]).one("update public.notification_settings set email_message_received = false "
                                 "returning user_id")
@@ -53,6 +56,7 @@ def test_message_email_follows_the_recipients_setting(db, chat):
     assert outbox(db, chat["bob"], "message_received") == []
 
 
+@pytest.mark.rule("NOTIF-SIDE-EFFECT")
 def test_a_failing_notification_never_loses_the_message(db, chat):
     # Break the side effect: every notification insert now fails.
     db.execute("create function public.refuse_notifications() returns trigger language plpgsql "
@@ -65,6 +69,7 @@ def test_a_failing_notification_never_loses_the_message(db, chat):
     assert db.execute("select count(*) from private.email_outbox") == [(0,)]
 
 
+@pytest.mark.rule("NOTIF-SIDE-EFFECT")
 def test_a_failing_outbox_never_loses_the_message_nor_its_notification(db, chat):
     db.execute("alter table private.email_outbox rename to email_outbox_gone")
     msg = send_message(db, chat["ada"], chat["cid"], "still delivered")
@@ -84,6 +89,7 @@ NOTIFICATION_COMMANDS = {
 }
 
 
+@pytest.mark.rule("NOTIF-OWNER")
 @pytest.mark.parametrize(("actor", "command", "expected"), [
     ("anon", "select", "42501"), ("anon", "insert", "42501"), ("anon", "mark read", "42501"),
     ("anon", "change title", "42501"), ("anon", "delete", "42501"),
@@ -100,6 +106,7 @@ def test_notifications_matrix(db, chat, actor, command, expected):
     who.expect(expected, NOTIFICATION_COMMANDS[command], params)
 
 
+@pytest.mark.rule("NOTIF-MARK-ALL")
 def test_mark_all_notifications_read_marks_only_the_callers(db, chat):
     for _ in range(3):
         send_message(db, chat["ada"], chat["cid"])
@@ -109,5 +116,6 @@ def test_mark_all_notifications_read_marks_only_the_callers(db, chat):
     assert db.execute("select user_id::text from public.notifications where read_at is null") == [(chat["ada"].id,)]
 
 
+@pytest.mark.rule("NOTIF-MARK-ALL")
 def test_anon_cannot_mark_all_notifications_read(db):
     db.as_anon().rejects_rpc("42501", "mark_all_notifications_read")

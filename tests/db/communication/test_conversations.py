@@ -42,6 +42,7 @@ PARTICIPANT_COMMANDS = {
 }
 
 
+@pytest.mark.rule("CONV-VISIBILITY")
 @pytest.mark.parametrize(("actor", "command", "expected"), [
     ("anon", "select", "42501"), ("anon", "insert", "42501"),
     ("anon", "update", "42501"), ("anon", "delete", "42501"),
@@ -54,6 +55,7 @@ def test_conversations_matrix(db, trio, actor, command, expected):
     who.expect(expected, CONVERSATION_COMMANDS[command], params)
 
 
+@pytest.mark.rule("CONV-VISIBILITY")
 @pytest.mark.parametrize(("actor", "command", "expected"), [
     ("anon", "select", "42501"), ("anon", "insert", "42501"),
     ("anon", "update", "42501"), ("anon", "delete", "42501"),
@@ -66,6 +68,7 @@ def test_conversation_participants_matrix(db, trio, actor, command, expected):
     who.expect(expected, PARTICIPANT_COMMANDS[command], params)
 
 
+@pytest.mark.rule("CONV-ONE-PER-PAIR")
 def test_start_conversation_returns_the_same_direct_conversation_to_both(db, trio):
     assert start_conversation(db, trio["bob"], trio["ada"]) == trio["cid"]
     assert start_conversation(db, trio["ada"], trio["bob"]) == trio["cid"]
@@ -73,18 +76,22 @@ def test_start_conversation_returns_the_same_direct_conversation_to_both(db, tri
     assert db.execute("select gig_key::text from public.conversations") == [(NIL,)]
 
 
+@pytest.mark.rule("CONV-START")
 def test_anon_cannot_start_a_conversation(db, trio):
     db.as_anon().rejects_rpc("42501", "start_conversation", other_user_id=trio["ada"].id)
 
 
+@pytest.mark.rule("CONV-START")
 def test_cannot_start_a_conversation_with_yourself(db, trio):
     db.as_user(trio["ada"]).rejects_rpc("22023", "start_conversation", other_user_id=trio["ada"].id)
 
 
+@pytest.mark.rule("CONV-START")
 def test_cannot_start_a_conversation_with_an_unknown_user(db, trio):
     db.as_user(trio["ada"]).rejects_rpc("PT404", "start_conversation", other_user_id=str(uuid.uuid4()))
 
 
+@pytest.mark.rule("CONV-BLOCK")
 @pytest.mark.parametrize("blocker", ["ada", "eve"])
 def test_a_block_either_way_stops_new_conversations(db, trio, blocker):
     other = "eve" if blocker == "ada" else "ada"
@@ -96,12 +103,14 @@ def test_a_block_either_way_stops_new_conversations(db, trio, blocker):
                                         other_user_id=trio["ada"].id)
 
 
+@pytest.mark.rule("CONV-BLOCK")
 def test_existing_conversation_is_still_returned_after_a_block(db, trio):
     db.as_user(trio["bob"]).one(
         "insert into public.user_blocks (blocked_id) values (%s) returning blocked_id", (trio["ada"].id,))
     assert start_conversation(db, trio["ada"], trio["bob"]) == trio["cid"]
 
 
+@pytest.mark.rule("CONV-RATE-LIMIT")
 def test_twenty_new_conversations_per_day_then_pt429(db):
     ada = db.create_user()
     others = [db.create_user() for _ in range(21)]
@@ -114,6 +123,7 @@ def test_twenty_new_conversations_per_day_then_pt429(db):
     assert db.execute("select count(*) from public.conversations") == [(20,)]
 
 
+@pytest.mark.rule("CONV-ONE-PER-PAIR")
 def test_the_pair_constraint_refuses_a_second_direct_conversation(db, trio):
     a, b = sorted([trio["ada"].id, trio["bob"].id])
     err = db.as_service().rejects(
@@ -121,6 +131,7 @@ def test_the_pair_constraint_refuses_a_second_direct_conversation(db, trio):
     assert "conversations_pair_gig_key" in str(err)
 
 
+@pytest.mark.rule("CONV-ONE-PER-PAIR")
 def test_concurrent_start_conversation_calls_create_one_conversation(db):
     ada, bob = db.create_user(), db.create_user()
     results: list[str] = []
@@ -149,6 +160,7 @@ def test_concurrent_start_conversation_calls_create_one_conversation(db):
                       "where action = 'conversations.create'") == [(1,)]
 
 
+@pytest.mark.rule("CONV-INBOX")
 def test_my_conversations_lists_other_profile_last_message_and_unread_count(db, trio):
     ada, bob, eve = trio["ada"], trio["bob"], trio["eve"]
     other_cid = start_conversation(db, ada, eve)
@@ -166,6 +178,7 @@ def test_my_conversations_lists_other_profile_last_message_and_unread_count(db, 
     assert older["last_message"]["body"] == "mine" and older["unread_count"] == 2
 
 
+@pytest.mark.rule("CONV-INBOX")
 def test_my_conversations_never_shows_other_peoples_conversations(db, trio):
     # It runs with the owner's rights (private.my_conversations), so this is its only guard.
     bob, eve = trio["bob"], trio["eve"]
@@ -176,6 +189,7 @@ def test_my_conversations_never_shows_other_peoples_conversations(db, trio):
     assert "just between us" not in str(rows)
 
 
+@pytest.mark.rule("CONV-INBOX")
 def test_my_conversations_pages_with_the_cursor(db):
     ada = db.create_user()
     cids = [start_conversation(db, ada, db.create_user()) for _ in range(5)]
@@ -188,6 +202,7 @@ def test_my_conversations_pages_with_the_cursor(db):
     assert [len(first), len(second), len(third)] == [2, 2, 1]
 
 
+@pytest.mark.rule("CONV-INBOX")
 @pytest.mark.parametrize(("args", "sqlstate"), [
     ({"page_size": 0}, "22023"), ({"page_size": 51}, "22023"), ({"page_size": 5, "cursor": "nonsense"}, "22023"),
 ])
@@ -196,10 +211,12 @@ def test_my_conversations_rejects_bad_arguments(db, trio, args, sqlstate):
                                     {"cursor": None, **args})
 
 
+@pytest.mark.rule("CONV-INBOX")
 def test_anon_cannot_list_conversations(db):
     db.as_anon().rejects("42501", "select * from public.my_conversations()")
 
 
+@pytest.mark.rule("CONV-MARK-READ")
 def test_mark_conversation_read_resets_the_unread_count(db, trio):
     send_message(db, trio["bob"], trio["cid"], "ping")
     assert db.as_user(trio["bob"]).rpc_rows("my_conversations")[0]["unread_count"] == 0  # own message
@@ -213,6 +230,7 @@ def test_mark_conversation_read_resets_the_unread_count(db, trio):
                       (trio["ada"].id,)) == [(0,)]
 
 
+@pytest.mark.rule("CONV-MARK-READ")
 def test_stranger_cannot_mark_a_conversation_read(db, trio):
     db.as_user(trio["eve"]).rejects_rpc("PT404", "mark_conversation_read", conversation_id=trio["cid"])
 

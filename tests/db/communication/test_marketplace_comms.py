@@ -22,6 +22,7 @@ def market(db):
     return {**users, "gig": str(gig["id"]), "app": str(app["id"])}
 
 
+@pytest.mark.rule("CONV-START")
 @pytest.mark.parametrize(("starter", "other", "gig_status", "expected"), [
     ("applicant", "poster", "active", "ok"),
     ("applicant", "poster", "closed", "ok"),
@@ -44,6 +45,7 @@ def test_who_may_start_a_conversation_about_a_gig(db, market, starter, other, gi
         me.rejects_rpc(expected, "start_conversation", other_user_id=market[other].id, gig_id=market["gig"])
 
 
+@pytest.mark.rule("CONV-START")
 def test_draft_and_unknown_gigs_are_not_found(db, market):
     draft = create_gig(db.as_user(market["poster"]), status="draft")
     for gig_id in (str(draft["id"]), str(uuid.uuid4())):
@@ -51,6 +53,7 @@ def test_draft_and_unknown_gigs_are_not_found(db, market):
                                                    other_user_id=market["poster"].id, gig_id=gig_id)
 
 
+@pytest.mark.rule("CONV-ONE-PER-PAIR")
 def test_gig_and_direct_conversations_are_distinct(db, market):
     about_gig = start_conversation(db, market["applicant"], market["poster"], market["gig"])
     direct = start_conversation(db, market["applicant"], market["poster"])
@@ -66,6 +69,7 @@ def test_deleting_a_gig_keeps_its_conversations(db, market):
     assert start_conversation(db, market["stranger"], market["poster"]) != cid
 
 
+@pytest.mark.rule("CALL-INVITE")
 def test_an_application_is_enough_to_invite_to_a_call(db, market):
     call = schedule_call(db, market["poster"], market["applicant"])
     assert call["status"] == "scheduled"
@@ -73,6 +77,7 @@ def test_an_application_is_enough_to_invite_to_a_call(db, market):
     assert str(row["gig_id"]) == market["gig"]
 
 
+@pytest.mark.rule("CALL-INVITE")
 def test_a_call_about_an_application_needs_its_parties(db, market):
     db.as_user(market["stranger"]).rejects(
         "PT404", "insert into public.video_calls (guest_id, application_id, scheduled_at) values (%s, %s, %s) "
@@ -82,6 +87,7 @@ def test_a_call_about_an_application_needs_its_parties(db, market):
                  "returning id", (market["stranger"].id, market["app"], in_days(1)))
 
 
+@pytest.mark.rule("CALL-INVITE")
 def test_a_call_gig_must_match_its_application(db, market):
     other = create_gig(db.as_user(market["poster"]))
     db.as_user(market["poster"]).rejects(
@@ -89,6 +95,7 @@ def test_a_call_gig_must_match_its_application(db, market):
                  "values (%s, %s, %s, %s) returning id", (market["applicant"].id, market["app"], other["id"], in_days(1)))
 
 
+@pytest.mark.rule("NOTIF-APPLICATION")
 def test_an_application_notifies_the_poster(db, market):
     [note] = notifications(db, market["poster"], "application_received")
     assert note["title"] == "@applicant applied to Build a data pipeline for our shop"
@@ -96,6 +103,7 @@ def test_an_application_notifies_the_poster(db, market):
     assert len(outbox(db, market["poster"], "application_received")) == 1
 
 
+@pytest.mark.rule("NOTIF-APPLICATION")
 def test_a_status_change_notifies_the_applicant(db, market):
     set_status(db.as_user(market["poster"]), "applications", market["app"], "shortlisted")
     [note] = notifications(db, market["applicant"], "application_status_changed")
@@ -104,6 +112,7 @@ def test_a_status_change_notifies_the_applicant(db, market):
     assert len(outbox(db, market["applicant"], "application_status_changed")) == 1
 
 
+@pytest.mark.rule("NOTIF-APPLICATION")
 def test_a_withdrawal_notifies_the_poster(db, market):
     set_status(db.as_user(market["applicant"]), "applications", market["app"], "withdrawn")
     [note] = notifications(db, market["poster"], "application_status_changed")
@@ -111,6 +120,7 @@ def test_a_withdrawal_notifies_the_poster(db, market):
     assert notifications(db, market["applicant"], "application_status_changed") == []
 
 
+@pytest.mark.rule("NOTIF-APPLICATION")
 def test_filling_a_gig_notifies_the_poster_and_the_rejected(db, market):
     apply_to(db.as_user(market["stranger"]), market["gig"])
     set_status(db.as_user(market["poster"]), "applications", market["app"], "accepted")
@@ -124,6 +134,7 @@ def test_filling_a_gig_notifies_the_poster_and_the_rejected(db, market):
     assert accepted["title"] == "Your application is accepted"
 
 
+@pytest.mark.rule("EMAIL-SETTING")
 def test_application_email_follows_the_posters_setting(db, market):
     db.as_user(market["poster"]).one(
         "update public.notification_settings set email_application_received = false returning user_id")
@@ -132,6 +143,7 @@ def test_application_email_follows_the_posters_setting(db, market):
     assert len(outbox(db, market["poster"], "application_received")) == 1
 
 
+@pytest.mark.rule("NOTIF-REVIEW")
 def test_a_review_notifies_the_reviewee(db, market):
     set_status(db.as_user(market["poster"]), "applications", market["app"], "accepted")
     insert(db.as_user(market["poster"]), "reviews",
@@ -141,6 +153,7 @@ def test_a_review_notifies_the_reviewee(db, market):
     assert len(outbox(db, market["applicant"], "review_received")) == 1
 
 
+@pytest.mark.rule("NOTIF-SIDE-EFFECT")
 def test_a_failing_notification_never_loses_an_application(db, market):
     db.execute("create function public.refuse_notifications() returns trigger language plpgsql "
                "as $$ begin raise exception 'notifications are down'; end $$")

@@ -31,6 +31,7 @@ COMMANDS = {
 }
 
 
+@pytest.mark.rule("MSG-READ")
 @pytest.mark.parametrize(("actor", "command", "expected"), [
     ("anon", "select", "42501"), ("anon", "insert", "42501"), ("anon", "edit", "42501"),
     ("anon", "soft delete", "42501"), ("anon", "set sender", "42501"), ("anon", "hard delete", "42501"),
@@ -47,6 +48,7 @@ def test_messages_matrix(db, chat, actor, command, expected):
     who.expect(expected, COMMANDS[command], params)
 
 
+@pytest.mark.rule("MSG-SEND")
 def test_sender_is_always_the_caller(db, chat):
     row = send_message(db, chat["bob"], chat["cid"])
     assert str(row["sender_id"]) == chat["bob"].id
@@ -55,22 +57,26 @@ def test_sender_is_always_the_caller(db, chat):
         (chat["cid"], chat["ada"].id))
 
 
+@pytest.mark.rule("MSG-SEND")
 def test_only_participants_send_even_as_the_service(db, chat):
     db.as_service().rejects(
         "42501", "insert into public.messages (conversation_id, sender_id, body) values (%s, %s, 'x')",
         (chat["cid"], chat["eve"].id), match="only participants")
 
 
+@pytest.mark.rule("MSG-BODY")
 @pytest.mark.parametrize("body", ["", "   ", "x" * 5001])
 def test_body_must_be_1_to_5000_characters(db, chat, body):
     err = db.as_user(chat["ada"]).rejects("23514", SEND_MESSAGE, (chat["cid"], body))
     assert err.diag.constraint_name == "messages_body_length"
 
 
+@pytest.mark.rule("MSG-BODY")
 def test_body_is_trimmed(db, chat):
     assert send_message(db, chat["ada"], chat["cid"], "  spaced  ")["body"] == "spaced"
 
 
+@pytest.mark.rule("MSG-COLUMNS")
 def test_client_cannot_backdate_or_predelete_a_message(db, chat):
     me = db.as_user(chat["ada"])
     for column, value in (("created_at", "2020-01-01"), ("deleted_at", "2020-01-01"), ("edited_at", "2020-01-01")):
@@ -78,12 +84,14 @@ def test_client_cannot_backdate_or_predelete_a_message(db, chat):
                             f"values (%s, 'x', %s) returning id", (chat["cid"], value))
 
 
+@pytest.mark.rule("MSG-EDIT-WINDOW")
 def test_sender_edits_within_fifteen_minutes(db, chat):
     row = db.as_user(chat["ada"]).one(
         "update public.messages set body = ' better ' where id = %s returning body, edited_at", (chat["mid"],))
     assert row["body"] == "better" and row["edited_at"] is not None
 
 
+@pytest.mark.rule("MSG-EDIT-WINDOW")
 def test_edit_after_fifteen_minutes_is_pt409(db, chat):
     old = db.as_service().one(
         "insert into public.messages (conversation_id, sender_id, body, created_at) "
@@ -93,6 +101,7 @@ def test_edit_after_fifteen_minutes_is_pt409(db, chat):
         match="15 minutes")
 
 
+@pytest.mark.rule("MSG-SOFT-DELETE")
 def test_soft_delete_empties_body_and_attachments(db, chat):
     path = f"{chat['cid']}/notes.pdf"
     msg = db.as_user(chat["ada"]).one(
@@ -107,6 +116,7 @@ def test_soft_delete_empties_body_and_attachments(db, chat):
                                        "where id = %s", (msg["id"],)) == {"body": "", "deleted": True}
 
 
+@pytest.mark.rule("MSG-SOFT-DELETE")
 @pytest.mark.parametrize("change", ["body = 'again'", "deleted_at = null", "deleted_at = now()"])
 def test_a_deleted_message_cannot_change(db, chat, change):
     me = db.as_user(chat["ada"])
@@ -114,12 +124,14 @@ def test_a_deleted_message_cannot_change(db, chat, change):
     me.rejects("PT409", f"update public.messages set {change} where id = %s returning id", (chat["mid"],))
 
 
+@pytest.mark.rule("MSG-BODY")
 def test_empty_body_only_when_deleted(db, chat):
     err = db.as_service().rejects(
         "23514", "update public.messages set body = '' where id = %s", (chat["mid"],))
     assert err.diag.constraint_name == "messages_body_length"
 
 
+@pytest.mark.rule("MSG-ATTACHMENTS")
 @pytest.mark.parametrize("attachments", [
     [{"path": "{other}/x.pdf"}],
     [{"path": "{cid}/../{other}/x.pdf"}],
@@ -137,6 +149,7 @@ def test_attachments_must_point_inside_the_conversation_folder(db, chat, attachm
         (chat["cid"], text))
 
 
+@pytest.mark.rule("MSG-ATTACHMENTS")
 def test_attachments_inside_the_folder_are_accepted(db, chat):
     items = [{"path": f"{chat['cid']}/sub/plan.pdf", "name": "plan.pdf", "size": 10, "mime_type": "application/pdf"}]
     row = db.as_user(chat["bob"]).one(
@@ -145,6 +158,7 @@ def test_attachments_inside_the_folder_are_accepted(db, chat):
     assert row["attachments"] == items
 
 
+@pytest.mark.rule("MSG-BLOCK")
 @pytest.mark.parametrize(("blocker", "sender"), [("ada", "ada"), ("ada", "bob"), ("bob", "ada"), ("bob", "bob")])
 def test_a_block_stops_messages_both_ways(db, chat, blocker, sender):
     other = "bob" if blocker == "ada" else "ada"
@@ -154,6 +168,7 @@ def test_a_block_stops_messages_both_ways(db, chat, blocker, sender):
                                      match="cannot message")
 
 
+@pytest.mark.rule("MSG-BLOCK")
 def test_unblocking_allows_messages_again(db, chat):
     me = db.as_user(chat["bob"])
     me.one("insert into public.user_blocks (blocked_id) values (%s) returning blocked_id", (chat["ada"].id,))
@@ -161,6 +176,7 @@ def test_unblocking_allows_messages_again(db, chat):
     send_message(db, chat["ada"], chat["cid"], "back again")
 
 
+@pytest.mark.rule("MSG-RATE-LIMIT")
 def test_thirty_messages_per_minute_then_pt429(db, chat):
     for i in range(29):  # the fixture's message was the first
         send_message(db, chat["ada"], chat["cid"], f"m{i}")
@@ -169,6 +185,7 @@ def test_thirty_messages_per_minute_then_pt429(db, chat):
     send_message(db, chat["bob"], chat["cid"], "bob has his own budget")
 
 
+@pytest.mark.rule("MSG-ACTIVITY")
 def test_a_new_message_moves_the_conversation_activity(db, chat):
     row = send_message(db, chat["bob"], chat["cid"], "latest")
     assert db.execute("select last_message_at from public.conversations where id = %s",
@@ -177,6 +194,7 @@ def test_a_new_message_moves_the_conversation_activity(db, chat):
                       "and last_activity_at = %s", (chat["cid"], row["created_at"])) == [(2,)]
 
 
+@pytest.mark.rule("MSG-DELETED-USER")
 def test_messages_of_a_deleted_user_stay_with_a_null_sender(db, chat):
     db.execute("delete from auth.users where id = %s", (chat["ada"].id,))
     rows = db.as_user(chat["bob"]).sql("select body, sender_id from public.messages where conversation_id = %s",
@@ -186,6 +204,7 @@ def test_messages_of_a_deleted_user_stay_with_a_null_sender(db, chat):
     assert inbox[0]["other_participant"] is None and inbox[0]["last_message"]["body"] == "hello bob"
 
 
+@pytest.mark.rule("MSG-SEND")
 def test_recipient_is_the_other_participant_and_not_writable(db, chat):
     assert db.as_user(chat["bob"]).scalar("select recipient_id::text from public.messages where id = %s",
                                           (chat["mid"],)) == chat["bob"].id
@@ -206,12 +225,14 @@ def test_recipient_is_the_other_participant_and_not_writable(db, chat):
     db.as_user(chat["eve"]).affects_nothing("select id from public.messages where id = %s", (chat["mid"],))
 
 
+@pytest.mark.rule("MSG-DELETED-USER")
 def test_a_deleted_recipient_leaves_the_message_with_its_sender(db, chat):
     db.execute("delete from auth.users where id = %s", (chat["bob"].id,))
     row = db.as_user(chat["ada"]).one("select body, recipient_id from public.messages where id = %s", (chat["mid"],))
     assert row == {"body": "hello bob", "recipient_id": None}
 
 
+@pytest.mark.rule("MSG-READ")
 def test_message_reads_check_the_row_not_a_membership_list(db, chat):
     # The policy compares the row's own columns: no subquery per request or per row.
     caller = dataclasses.replace(db.as_user(chat["bob"]), settings={"enable_seqscan": "off"})

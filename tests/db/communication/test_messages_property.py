@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import psycopg
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -100,6 +101,7 @@ def check_invariants(db, users, cid, model: Model) -> None:
                       "where conversation_id = %s) from public.conversations where id = %s", (cid, cid)) == [(True,)]
 
 
+@pytest.mark.rule("MSG-SOFT-DELETE")
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(OPS, max_size=14))
 def test_random_message_sequences_keep_the_invariants(db, ops):

@@ -43,6 +43,7 @@ SEND = ("insert into realtime.messages (topic, extension, event, payload, privat
         "values (%s, 'broadcast', 'typing', '{}', true) returning id")
 
 
+@pytest.mark.rule("RT-TOPICS")
 @pytest.mark.parametrize(("actor", "topic", "receive", "send"), [
     ("ada", "conversation", True, True),
     ("bob", "conversation", True, True),
@@ -62,12 +63,14 @@ def test_topic_matrix(db, topics, actor, topic, receive, send):
         caller.rejects("42501", SEND, (name,))
 
 
+@pytest.mark.rule("RT-TOPICS")
 @pytest.mark.parametrize("topic", ["conversation:not-a-uuid", "conversation:", "user:", "lobby", ""])
 def test_malformed_topics_are_refused_quietly(db, topics, topic):
     assert receives(db, topics, "ada", topic) is False
     on_topic(db, topics, "ada", topic).rejects("42501", SEND, (topic,))
 
 
+@pytest.mark.rule("RT-TOPICS")
 def test_postgres_changes_extension_is_not_a_broadcast_channel(db, topics):
     on_topic(db, topics, "ada", topics["conversation"]).rejects(
         "42501", "insert into realtime.messages (topic, extension, payload) values (%s, 'postgres_changes', '{}') "

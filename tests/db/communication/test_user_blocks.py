@@ -24,6 +24,7 @@ COMMANDS = {
 }
 
 
+@pytest.mark.rule("BLOCK-PRIVATE")
 @pytest.mark.parametrize(("actor", "command", "expected"), [
     ("anon", "select", "42501"), ("anon", "delete", "42501"),
     ("anon", "insert as other blocker", "42501"), ("anon", "update", "42501"),
@@ -37,21 +38,25 @@ def test_user_blocks_matrix(db, block, actor, command, expected):
     who.expect(expected, COMMANDS[command], params)
 
 
+@pytest.mark.rule("BLOCK-PRIVATE")
 def test_blocked_user_may_block_back(db, block):
     db.as_user(block["bob"]).one(BLOCK, (block["ada"].id,))
     assert db.as_user(block["bob"]).scalar("select count(*) from public.user_blocks") == 1
 
 
+@pytest.mark.rule("BLOCK-PRIVATE")
 def test_blocker_is_the_caller(db, block):
     row = db.as_user(block["eve"]).one("insert into public.user_blocks (blocked_id) values (%s) "
                                        "returning blocker_id", (block["ada"].id,))
     assert str(row["blocker_id"]) == block["eve"].id
 
 
+@pytest.mark.rule("BLOCK-NOT-SELF")
 def test_cannot_block_yourself(db, block):
     err = db.as_user(block["eve"]).rejects("23514", BLOCK, (block["eve"].id,))
     assert err.diag.constraint_name == "user_blocks_not_self"
 
 
+@pytest.mark.rule("BLOCK-UNIQUE")
 def test_blocking_twice_is_a_duplicate(db, block):
     db.as_user(block["ada"]).rejects("23505", BLOCK, (block["bob"].id,))

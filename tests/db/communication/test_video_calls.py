@@ -38,6 +38,7 @@ COMMANDS = {
 }
 
 
+@pytest.mark.rule("CALL-VISIBILITY")
 @pytest.mark.parametrize(("actor", "command", "expected"), [
     ("anon", "select", "42501"), ("anon", "reschedule", "42501"), ("anon", "cancel", "42501"),
     ("anon", "set room", "42501"), ("anon", "set host", "42501"), ("anon", "delete", "42501"),
@@ -57,6 +58,7 @@ def test_video_calls_matrix(db, call, actor, command, expected):
 INSERT = "insert into public.video_calls (guest_id, scheduled_at) values (%s, now() + interval '1 day') returning id"
 
 
+@pytest.mark.rule("CALL-INVITE")
 @pytest.mark.parametrize(("host", "guest", "expected"), [
     ("ada", "bob", 1), ("bob", "ada", 1), ("eve", "ada", "42501"), ("ada", "eve", "42501"),
     ("anon", "ada", "42501"), ("ada", "ada", "22023"),
@@ -66,6 +68,7 @@ def test_only_someone_sharing_a_conversation_can_be_invited(db, call, host, gues
     who.expect(expected, INSERT, (call[guest].id,))
 
 
+@pytest.mark.rule("CALL-ROOM-NAME")
 @pytest.mark.parametrize("column", ["host_id", "room_name", "status", "started_at"])
 def test_protected_columns_cannot_be_inserted(db, call, column):
     value = {"host_id": call["bob"].id, "room_name": "mine", "status": "completed", "started_at": in_days(0)}[column]
@@ -74,6 +77,7 @@ def test_protected_columns_cannot_be_inserted(db, call, column):
                  f"values (%s, now() + interval '1 day', %s) returning id", (call["bob"].id, value))
 
 
+@pytest.mark.rule("CALL-ROOM-NAME")
 def test_room_name_is_generated_with_160_random_bits(db, call):
     other = schedule_call(db, call["ada"], call["bob"])
     for room in (call["call"]["room_name"], other["room_name"]):
@@ -81,6 +85,7 @@ def test_room_name_is_generated_with_160_random_bits(db, call):
     assert call["call"]["room_name"] != other["room_name"]
 
 
+@pytest.mark.rule("CALL-TIME")
 @pytest.mark.parametrize("when", ["now() - interval '1 minute'", "now() + interval '91 days'"])
 def test_scheduled_at_must_be_future_and_within_90_days(db, call, when):
     me = db.as_user(call["ada"])
@@ -90,6 +95,7 @@ def test_scheduled_at_must_be_future_and_within_90_days(db, call, when):
                (call["id"],))
 
 
+@pytest.mark.rule("CALL-DURATION")
 @pytest.mark.parametrize("minutes", [14, 241])
 def test_duration_is_15_to_240_minutes(db, call, minutes):
     err = db.as_user(call["ada"]).rejects(
@@ -97,6 +103,7 @@ def test_duration_is_15_to_240_minutes(db, call, minutes):
     assert err.diag.constraint_name == "video_calls_duration_range"
 
 
+@pytest.mark.rule("CALL-INVITE")
 def test_conversation_must_be_shared_by_host_and_guest(db, call):
     other = start_conversation(db, call["eve"], call["bob"])
     db.as_user(call["ada"]).rejects(
@@ -108,12 +115,14 @@ def test_conversation_must_be_shared_by_host_and_guest(db, call):
                  "values (%s, %s, now() + interval '1 day') returning id", (call["bob"].id, mine))
 
 
+@pytest.mark.rule("CALL-INVITE")
 def test_a_block_stops_invitations(db, call):
     db.as_user(call["bob"]).one("insert into public.user_blocks (blocked_id) values (%s) returning blocked_id",
                                 (call["ada"].id,))
     db.as_user(call["ada"]).rejects("42501", INSERT, (call["bob"].id,))
 
 
+@pytest.mark.rule("CALL-STATE-MACHINE")
 def test_only_the_host_ends_a_started_call(db, call, service):
     force(db, call["id"], "scheduled_at = now() + interval '5 minutes'")
     service.one(ACCESS, (call["id"], call["bob"].id))  # the first join starts the call
@@ -123,6 +132,7 @@ def test_only_the_host_ends_a_started_call(db, call, service):
     assert row["status"] == "completed" and row["ended_at"] is not None
 
 
+@pytest.mark.rule("CALL-STATE-MACHINE")
 @pytest.mark.parametrize(("state", "actor", "change", "sqlstate"), [
     ("scheduled", "ada", "status = 'completed'", "PT409"),
     ("scheduled", "bob", "status = 'completed'", "42501"),
@@ -141,6 +151,7 @@ def test_call_state_machine(db, call, state, actor, change, sqlstate):
         sqlstate, f"update public.video_calls set {change} where id = %s returning id", (call["id"],))
 
 
+@pytest.mark.rule("NOTIF-CALL")
 def test_scheduling_notifies_the_guest_with_email(db, call):
     [note] = notifications(db, call["bob"], "call_scheduled")
     assert note["title"] == "@ada scheduled a video call" and note["data"]["call_id"] == call["id"]
@@ -148,6 +159,7 @@ def test_scheduling_notifies_the_guest_with_email(db, call):
     assert notifications(db, call["ada"], "call_scheduled") == []
 
 
+@pytest.mark.rule("NOTIF-CALL")
 def test_rescheduling_notifies_the_guest(db, call):
     db.as_user(call["ada"]).one(COMMANDS["reschedule"], {"id": call["id"]})
     [note] = notifications(db, call["bob"], "call_updated")
@@ -155,6 +167,7 @@ def test_rescheduling_notifies_the_guest(db, call):
     assert len(outbox(db, call["bob"], "call_updated")) == 1
 
 
+@pytest.mark.rule("NOTIF-CALL")
 @pytest.mark.parametrize(("canceller", "told"), [("ada", "bob"), ("bob", "ada")])
 def test_cancelling_notifies_the_other_participant(db, call, canceller, told):
     db.as_user(call[canceller]).one(COMMANDS["cancel"], {"id": call["id"]})
@@ -164,6 +177,7 @@ def test_cancelling_notifies_the_other_participant(db, call, canceller, told):
     assert notifications(db, call[canceller], "call_cancelled") == []
 
 
+@pytest.mark.rule("EMAIL-SETTING")
 def test_call_email_follows_the_guests_setting(db, call):
     db.as_user(call["bob"]).one("update public.notification_settings set email_call = false returning user_id")
     schedule_call(db, call["ada"], call["bob"])
@@ -174,6 +188,7 @@ def test_call_email_follows_the_guests_setting(db, call):
 ACCESS = "select * from private.jitsi_call_access(%s, %s)"
 
 
+@pytest.mark.rule("CALL-JOIN")
 def test_jitsi_access_gives_host_and_guest_their_roles_near_the_start(db, call, service):
     force(db, call["id"], "scheduled_at = now() + interval '10 minutes'")
     host = service.one(ACCESS, (call["id"], call["ada"].id))
@@ -183,6 +198,7 @@ def test_jitsi_access_gives_host_and_guest_their_roles_near_the_start(db, call, 
     assert host["token_expires_at"] == guest["token_expires_at"]
 
 
+@pytest.mark.rule("CALL-JOIN")
 @pytest.mark.parametrize(("setup", "who", "sqlstate"), [
     ("scheduled_at = now() + interval '10 minutes'", "eve", "PT404"),
     ("scheduled_at = now() + interval '16 minutes'", "ada", "PT409"),
@@ -195,10 +211,12 @@ def test_jitsi_access_refusals(db, call, service, setup, who, sqlstate):
     service.rejects(sqlstate, ACCESS, (call["id"], call[who].id))
 
 
+@pytest.mark.rule("CALL-JOIN")
 def test_jitsi_access_for_an_unknown_call_is_pt404(db, call, service):
     service.rejects("PT404", ACCESS, ("00000000-0000-0000-0000-000000000001", call["ada"].id))
 
 
+@pytest.mark.rule("CALL-FIRST-JOIN")
 def test_jitsi_access_marks_the_first_join_and_names_the_caller(db, call, service):
     force(db, call["id"], "scheduled_at = now() + interval '10 minutes'")
     db.execute("update public.profiles set full_name = 'Ada Lovelace', avatar_url = 'https://img.test/ada.png' "
@@ -210,6 +228,7 @@ def test_jitsi_access_marks_the_first_join_and_names_the_caller(db, call, servic
     assert status == [("in_progress", True)]
 
 
+@pytest.mark.rule("CALL-JOIN")
 def test_jitsi_access_refuses_a_blocked_pair_either_way(db, call, service):
     force(db, call["id"], "scheduled_at = now() + interval '10 minutes'")
     db.execute("insert into public.user_blocks (blocker_id, blocked_id) values (%s, %s)",
@@ -219,16 +238,19 @@ def test_jitsi_access_refuses_a_blocked_pair_either_way(db, call, service):
     assert db.execute("select status from public.video_calls where id = %s", (call["id"],)) == [("scheduled",)]
 
 
+@pytest.mark.rule("CALL-JOIN")
 def test_jitsi_access_during_the_call_while_in_progress(db, call, service):
     force(db, call["id"], "status = 'in_progress', scheduled_at = now() - interval '20 minutes'")
     assert service.one(ACCESS, (call["id"], call["bob"].id))["role"] == "guest"
 
 
+@pytest.mark.rule("CALL-TOKEN-EXPIRY")
 def test_the_token_expires_30_minutes_after_the_call_ends(db, call, service):
     force(db, call["id"], "scheduled_at = now() + interval '10 minutes', duration_minutes = 45")
     ends = db.execute("select scheduled_at + interval '45 minutes' from public.video_calls where id = %s", (call["id"],))[0][0]
     assert service.one(ACCESS, (call["id"], call["ada"].id))["token_expires_at"] == ends + timedelta(minutes=30)
 
 
+@pytest.mark.rule("API-PRIVATE-EXECUTE")
 def test_clients_cannot_call_the_jitsi_access_function(db, call):
     db.as_user(call["ada"]).rejects("42501", "select private.jitsi_call_access(%s, %s)", (call["id"], call["ada"].id))

@@ -16,6 +16,7 @@ def profile_of(db, user):
 
 # --- signup -------------------------------------------------------------------------------
 
+@pytest.mark.rule("ID-SIGNUP", "BILL-FREE-ROW")
 def test_signup_creates_profile_free_subscription_and_settings(db):
     user = db.create_user("new.person@example.test", user_metadata={"full_name": "  New Person "})
     assert profile_of(db, user) == ("new_person", "New Person", "human")
@@ -25,6 +26,7 @@ def test_signup_creates_profile_free_subscription_and_settings(db):
         (user.id,)) == [(True,)]
 
 
+@pytest.mark.rule("ID-USERNAME-PICK")
 @pytest.mark.parametrize(
     "requested, email, expected",
     [
@@ -40,16 +42,19 @@ def test_signup_username_rules(db, requested, email, expected):
     assert profile_of(db, db.create_user(email, user_metadata=meta))[0] == expected
 
 
+@pytest.mark.rule("ID-USERNAME-PICK")
 def test_signup_username_taken_is_made_unique(db):
     db.create_user("first@example.test", user_metadata={"username": "sameone"})
     second = profile_of(db, db.create_user("sameone@example.test", user_metadata={"username": "SameOne"}))[0]
     assert second != "sameone" and second.startswith("sameone_")
 
 
+@pytest.mark.rule("ID-USERNAME-PICK")
 def test_signup_derived_username_never_reserved(db):
     assert profile_of(db, db.create_user("admin@example.test"))[0].startswith("admin_")
 
 
+@pytest.mark.rule("ID-SIGNUP")
 @pytest.mark.parametrize(
     "meta",
     [
@@ -65,10 +70,12 @@ def test_bad_metadata_never_fails_signup(db, meta):
     assert full_name is None or len(full_name) <= 100
 
 
+@pytest.mark.rule("ID-SIGNUP")
 def test_signup_account_type_from_metadata(db):
     assert profile_of(db, db.create_user(user_metadata={"account_type": "agent"}))[2] == "agent"
 
 
+@pytest.mark.rule("ID-USER-DELETE")
 def test_deleting_user_removes_personal_rows(db):
     user = db.create_user()
     db.execute("select private.notify(%s, 'gig_filled', 't', 'b')", (user.id,))
@@ -91,15 +98,18 @@ def stranger(db):
     return db.create_user("stranger@example.test", user_metadata={"username": "stranger"})
 
 
+@pytest.mark.rule("ID-PROFILE-READ")
 def test_anyone_reads_profiles(db, anon, owner, stranger):
     assert anon.scalar("select count(*) from public.profiles") == 2
     assert db.as_user(stranger).one("select username from public.profiles where id = %s", (owner.id,)) == {"username": "owner"}
 
 
+@pytest.mark.rule("ID-NO-EMAIL")
 def test_profiles_expose_no_email(anon, owner):
     assert "email" not in anon.one("select * from public.profiles")
 
 
+@pytest.mark.rule("ID-PROFILE-INPUT")
 def test_owner_updates_editable_columns_trimmed(db, owner):
     row = db.as_user(owner).one(
         "update public.profiles set bio = '  I build things  ', skills = array[' python ', 'python', ''] "
@@ -107,6 +117,7 @@ def test_owner_updates_editable_columns_trimmed(db, owner):
     assert row == {"bio": "I build things", "skills": ["python"], "profile_completed": False}
 
 
+@pytest.mark.rule("ID-PROFILE-COMPLETED")
 def test_profile_completed_is_derived(db, owner):
     row = db.as_user(owner).one(
         "update public.profiles set full_name = 'Ow Ner', bio = 'Bio', skills = '{sql}' where id = %s "
@@ -114,11 +125,22 @@ def test_profile_completed_is_derived(db, owner):
     assert row == {"profile_completed": True}
 
 
+@pytest.mark.rule("ID-UPDATED-AT")
+def test_updated_at_is_set_by_the_database(db, service, owner):
+    # The service may write updated_at (clients may not: ID-PROFILE-COLUMNS); the trigger still wins.
+    row = service.one(
+        "update public.profiles set bio = 'Later', updated_at = '2020-01-01' where id = %s "
+        "returning updated_at = now() as stamped", (owner.id,))
+    assert row == {"stamped": True}
+
+
+@pytest.mark.rule("ID-PROFILE-OWNER")
 def test_stranger_cannot_update_profile(db, owner, stranger):
     db.as_user(stranger).affects_nothing(
         "update public.profiles set bio = 'hacked' where id = %s returning id", (owner.id,))
 
 
+@pytest.mark.rule("ID-PROFILE-COLUMNS")
 @pytest.mark.parametrize("column, value", [
     ("is_verified", True), ("account_type", "agent"), ("rating_avg", 5), ("rating_count", 9),
     ("id", "00000000-0000-0000-0000-000000000001"), ("created_at", "2020-01-01"),
@@ -129,11 +151,13 @@ def test_owner_cannot_update_protected_column(db, owner, column, value):
         "42501", f"update public.profiles set {column} = %s where id = %s returning id", (value, owner.id))
 
 
+@pytest.mark.rule("ID-PROFILE-COMPLETED")
 def test_nobody_changes_profile_completed(db, owner):
     # A generated column: Postgres refuses any value before privileges are even checked.
     db.as_user(owner).rejects("428C9", "update public.profiles set profile_completed = true returning id")
 
 
+@pytest.mark.rule("ID-PROFILE-NO-INSERT-DELETE")
 @pytest.mark.parametrize("caller", ["anon", "owner"])
 def test_clients_cannot_insert_or_delete_profiles(db, owner, caller):
     c = db.as_anon() if caller == "anon" else db.as_user(owner)
@@ -141,6 +165,7 @@ def test_clients_cannot_insert_or_delete_profiles(db, owner, caller):
     c.rejects("42501", "delete from public.profiles where id = %s returning id", (owner.id,))
 
 
+@pytest.mark.rule("ID-PROFILE-OWNER")
 def test_anon_cannot_update_profiles(anon, owner):
     anon.rejects("42501", "update public.profiles set bio = 'x' returning id")
 
@@ -158,6 +183,7 @@ def test_usernames_stay_unique_case_insensitively(db, owner, stranger):
     assert raised.value.diag.constraint_name == "profiles_username_key"
 
 
+@pytest.mark.rule("ID-USERNAME-FORMAT", "ID-USERNAME-UNIQUE")
 @pytest.mark.parametrize("username, sqlstate", [
     ("support", "22023"), ("ab", "23514"), ("has space", "23514"), ("STRANGER", "23505"),
 ])
@@ -166,6 +192,7 @@ def test_username_change_rules(db, owner, stranger, username, sqlstate):
                               (username, owner.id))
 
 
+@pytest.mark.rule("ID-PROFILE-INPUT")
 @pytest.mark.parametrize("column, value", [
     ("bio", "x" * 2001), ("hourly_rate", 10001), ("hourly_rate", -1), ("currency", "dollars"),
     ("skills", [f"s{i}" for i in range(21)]), ("website", "not a url"),
@@ -175,6 +202,7 @@ def test_profile_input_checked(db, owner, column, value):
                               (value, owner.id))
 
 
+@pytest.mark.rule("ID-PROFILE-INPUT")
 def test_overlong_skill_rejected(db, owner):
     db.as_user(owner).rejects("22023", "update public.profiles set skills = %s where id = %s returning id",
                               (["x" * 51], owner.id), match="at most 50")
@@ -182,14 +210,17 @@ def test_overlong_skill_rejected(db, owner):
 
 # --- subscriptions and the Pro rule --------------------------------------------------------
 
+@pytest.mark.rule("BILL-OWNER-READS")
 def test_owner_reads_only_own_subscription(db, owner, stranger):
     assert db.as_user(owner).sql("select user_id::text from public.subscriptions") == [{"user_id": owner.id}]
 
 
+@pytest.mark.rule("BILL-OWNER-READS")
 def test_anon_cannot_read_subscriptions(anon, owner):
     anon.rejects("42501", "select * from public.subscriptions")
 
 
+@pytest.mark.rule("BILL-SERVICE-WRITES")
 @pytest.mark.parametrize("statement", [
     "update public.subscriptions set plan = 'pro' returning user_id",
     "delete from public.subscriptions returning user_id",
@@ -199,11 +230,13 @@ def test_owner_cannot_write_subscription(db, owner, statement):
     db.as_user(owner).rejects("42501", statement)
 
 
+@pytest.mark.rule("BILL-SERVICE-WRITES")
 def test_service_writes_subscriptions(db, service, owner):
     assert service.one("update public.subscriptions set plan = 'pro' where user_id = %s returning plan",
                        (owner.id,)) == {"plan": "pro"}
 
 
+@pytest.mark.rule("BILL-PRO")
 @pytest.mark.parametrize("plan, status, period_end, expected", [
     ("free", "active", None, False),
     ("pro", "active", None, True),
@@ -219,22 +252,26 @@ def test_has_pro_follows_the_spec(db, owner, plan, status, period_end, expected)
     assert db.execute("select private.has_pro(%s)", (owner.id,)) == [(expected,)]
 
 
+@pytest.mark.rule("API-PRIVATE-EXECUTE")
 def test_clients_cannot_call_has_pro(db, owner):
     db.as_user(owner).rejects("42501", "select private.has_pro(%s)", (owner.id,))
 
 
 # --- notification settings ----------------------------------------------------------------
 
+@pytest.mark.rule("NOTIF-SETTINGS")
 def test_owner_updates_own_settings_only(db, owner, stranger):
     assert db.as_user(owner).one(
         "update public.notification_settings set email_billing = false returning email_billing") == {"email_billing": False}
     assert db.execute("select email_billing from public.notification_settings where user_id = %s", (stranger.id,)) == [(True,)]
 
 
+@pytest.mark.rule("NOTIF-SETTINGS")
 def test_stranger_cannot_read_settings(db, owner, stranger):
     assert db.as_user(stranger).sql("select * from public.notification_settings where user_id = %s", (owner.id,)) == []
 
 
+@pytest.mark.rule("NOTIF-SETTINGS")
 def test_owner_cannot_move_settings_to_another_user(db, owner, stranger):
     db.as_user(owner).rejects("42501", "update public.notification_settings set user_id = %s returning user_id",
                               (stranger.id,))
@@ -253,11 +290,13 @@ def outbox(db, user):
     return db.execute("select kind, notification_id from private.email_outbox where user_id = %s", (user.id,))
 
 
+@pytest.mark.rule("EMAIL-ENQUEUE")
 def test_notify_writes_notification_and_outbox(db, owner):
     nid = notify(db, owner)
     assert outbox(db, owner) == [("application_received", nid)]
 
 
+@pytest.mark.rule("EMAIL-SETTING")
 def test_notify_honours_the_setting(db, owner):
     db.execute("update public.notification_settings set email_call = false where user_id = %s", (owner.id,))
     notify(db, owner, "call_scheduled")
@@ -265,6 +304,7 @@ def test_notify_honours_the_setting(db, owner):
     assert [k for k, _ in outbox(db, owner)] == ["payment_failed"]
 
 
+@pytest.mark.rule("EMAIL-MESSAGE-THROTTLE")
 def test_notify_throttle_key_sends_one_email(db, owner):
     for _ in range(3):
         notify(db, owner, "message_received", p_email_throttle_key="conv:1", p_email_throttle="1 hour")
@@ -272,6 +312,7 @@ def test_notify_throttle_key_sends_one_email(db, owner):
     assert len(outbox(db, owner)) == 1
 
 
+@pytest.mark.rule("NOTIF-SIDE-EFFECT")
 def test_notify_failure_returns_null_and_keeps_transaction(db, owner):
     with db.admin.transaction():
         db.execute("create table public.kept (x int)")
@@ -279,6 +320,7 @@ def test_notify_failure_returns_null_and_keeps_transaction(db, owner):
     assert db.execute("select to_regclass('public.kept') is not null") == [(True,)]
 
 
+@pytest.mark.rule("NOTIF-OWNER")
 def test_recipient_reads_marks_and_deletes(db, owner, stranger):
     nid = notify(db, owner)
     me = db.as_user(owner)
@@ -288,17 +330,20 @@ def test_recipient_reads_marks_and_deletes(db, owner, stranger):
     assert me.one("delete from public.notifications where id = %s returning id::text", (nid,))
 
 
+@pytest.mark.rule("NOTIF-DB-ONLY")
 def test_clients_cannot_insert_notifications(db, owner):
     db.as_user(owner).rejects(
         "42501", "insert into public.notifications (user_id, type, title) values (%s, 'gig_filled', 'x') returning id",
         (owner.id,))
 
 
+@pytest.mark.rule("API-PRIVATE-TABLES")
 def test_clients_have_no_access_to_the_outbox(db, owner):
     db.as_user(owner).rejects("42501", "select * from private.email_outbox")
     db.as_anon().rejects("42501", "select * from private.email_outbox")
 
 
+@pytest.mark.rule("API-PRIVATE-EXECUTE")
 def test_clients_cannot_call_notify(db, owner):
     db.as_user(owner).rejects("42501", "select private.notify(%s, 'gig_filled', 't', 'b')", (owner.id,))
 

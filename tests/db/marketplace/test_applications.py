@@ -21,6 +21,7 @@ def application(db, applicant, gig):
 
 # --- actor x command matrix ---------------------------------------------------------------
 
+@pytest.mark.rule("APP-VISIBILITY")
 @pytest.mark.parametrize("actor, outcome", [
     ("anon", "42501"),
     ("stranger", 0),
@@ -36,6 +37,7 @@ def test_select_matrix(as_actor, application, actor, outcome):
         assert len(as_actor(actor).sql(q)) == outcome
 
 
+@pytest.mark.rule("APP-APPLY-AS-SELF", "APP-NOT-OWN-GIG")
 @pytest.mark.parametrize("actor, outcome", [
     ("anon", "42501"),
     ("stranger", "row"),     # anyone signed in may apply to an active gig of someone else
@@ -53,6 +55,7 @@ def test_insert_matrix(db, as_actor, applicant, gig, actor, outcome):
                   (gig["id"], COVER_LETTER))
 
 
+@pytest.mark.rule("APP-PROPOSAL-EDIT")
 @pytest.mark.parametrize("actor, outcome", [
     ("anon", "42501"),
     ("stranger", "nothing"),
@@ -71,6 +74,7 @@ def test_update_proposal_matrix(as_actor, application, actor, outcome):
         c.rejects(outcome, q, (application["id"],))
 
 
+@pytest.mark.rule("APP-STATUS-MACHINE")
 @pytest.mark.parametrize("actor, outcome", [
     ("anon", "42501"),
     ("stranger", "nothing"),
@@ -89,6 +93,7 @@ def test_update_status_matrix(as_actor, application, actor, outcome):
         c.rejects(outcome, q, (application["id"],))
 
 
+@pytest.mark.rule("APP-NO-DELETE")
 @pytest.mark.parametrize("actor, outcome", [
     ("anon", "42501"),
     ("stranger", "42501"),
@@ -106,6 +111,7 @@ def test_delete_matrix(as_actor, application, actor, outcome):
 
 # --- applying -----------------------------------------------------------------------------
 
+@pytest.mark.rule("APP-GIG-ACTIVE")
 @pytest.mark.parametrize("status, sqlstate", [
     ("paused", "PT409"), ("closed", "PT409"), ("filled", "PT409"),
 ])
@@ -115,27 +121,32 @@ def test_cannot_apply_to_gig_that_is_not_active(db, poster, applicant, gig, stat
                                   "values (%s, %s) returning id", (gig["id"], COVER_LETTER), match=status)
 
 
+@pytest.mark.rule("APP-GIG-ACTIVE")
 def test_cannot_apply_to_invisible_draft(db, poster, applicant):
     draft = create_gig(db.as_user(poster), status="draft")
     db.as_user(applicant).rejects("PT404", "insert into public.applications (gig_id, cover_letter) "
                                   "values (%s, %s) returning id", (draft["id"], COVER_LETTER))
 
 
+@pytest.mark.rule("APP-APPLY-AS-SELF")
 def test_cannot_apply_as_someone_else(db, applicant, stranger, gig):
     db.as_user(stranger).rejects("42501", "insert into public.applications (gig_id, applicant_id, cover_letter) "
                                  "values (%s, %s, %s) returning id", (gig["id"], applicant.id, COVER_LETTER))
 
 
+@pytest.mark.rule("APP-UNIQUE")
 def test_cannot_apply_twice(db, applicant, application, gig):
     db.as_user(applicant).rejects("23505", "insert into public.applications (gig_id, cover_letter) "
                                   "values (%s, %s) returning id", (gig["id"], COVER_LETTER))
 
 
+@pytest.mark.rule("APP-STARTS-PENDING")
 def test_cannot_apply_with_a_status(db, applicant, gig):
     db.as_user(applicant).rejects("42501", "insert into public.applications (gig_id, cover_letter, status) "
                                   "values (%s, %s, 'accepted') returning id", (gig["id"], COVER_LETTER))
 
 
+@pytest.mark.rule("APP-INPUT")
 @pytest.mark.parametrize("field, value, sqlstate", [
     ("cover_letter", "too short", "23514"),
     ("cover_letter", "x" * 5001, "23514"),
@@ -153,6 +164,7 @@ def test_application_input_checked(db, applicant, gig, field, value, sqlstate):
                                   fields)
 
 
+@pytest.mark.rule("GIG-APPLICATIONS-COUNT")
 def test_applications_count_follows(db, poster, applicant, stranger, gig, service):
     a = apply_to(db.as_user(applicant), gig["id"])
     apply_to(db.as_user(stranger), gig["id"])
@@ -163,6 +175,7 @@ def test_applications_count_follows(db, poster, applicant, stranger, gig, servic
 
 # --- protected columns --------------------------------------------------------------------
 
+@pytest.mark.rule("APP-COLUMNS")
 @pytest.mark.parametrize("actor", ["applicant", "poster"])
 @pytest.mark.parametrize("column, value", [
     ("gig_id", "00000000-0000-0000-0000-000000000001"),
@@ -176,6 +189,7 @@ def test_participants_cannot_update_protected_column(as_actor, application, acto
                             (value, application["id"]))
 
 
+@pytest.mark.rule("APP-COLUMNS")
 def test_service_cannot_move_application_to_another_gig(db, service, poster, application):
     other = create_gig(db.as_user(poster), title="Another gig entirely here")
     service.rejects("42501", "update public.applications set gig_id = %s where id = %s returning id",
@@ -215,6 +229,7 @@ def _expected(actor, old, new):
     return "PT409"
 
 
+@pytest.mark.rule("APP-STATUS-MACHINE")
 @pytest.mark.parametrize("actor", ["poster", "applicant"])
 @pytest.mark.parametrize("old", STATUSES)
 def test_application_transitions(db, poster, actor, old):
@@ -234,6 +249,7 @@ def test_application_transitions(db, poster, actor, old):
             c.rejects(expected, q, (new, app["id"]))
 
 
+@pytest.mark.rule("APP-PROPOSAL-EDIT")
 @pytest.mark.parametrize("status", ["reviewing", "shortlisted", "rejected", "accepted"])
 def test_applicant_edits_proposal_only_while_pending(db, poster, applicant, gig, status):
     app = _application_in(db, poster, applicant, gig, status)
@@ -241,6 +257,7 @@ def test_applicant_edits_proposal_only_while_pending(db, poster, applicant, gig,
                                   "returning id", (COVER_LETTER + " more", app["id"]), match="while pending")
 
 
+@pytest.mark.rule("APP-STATUS-MACHINE")
 def test_service_follows_the_state_machine(db, service, poster, applicant, gig):
     app = _application_in(db, poster, applicant, gig, "accepted")
     service.rejects("PT409", "update public.applications set status = 'pending' where id = %s returning id",
@@ -249,6 +266,7 @@ def test_service_follows_the_state_machine(db, service, poster, applicant, gig):
 
 # --- filling ------------------------------------------------------------------------------
 
+@pytest.mark.rule("APP-FILL")
 def test_accepting_last_position_fills_gig_and_rejects_open_applications(db, poster, applicant, stranger):
     me = db.as_user(poster)
     gig = create_gig(me, positions=1)
@@ -259,6 +277,7 @@ def test_accepting_last_position_fills_gig_and_rejects_open_applications(db, pos
     assert me.scalar("select status from public.applications where id = %s", (other["id"],)) == "rejected"
 
 
+@pytest.mark.rule("APP-FILL")
 def test_gig_stays_active_until_positions_reached(db, poster, applicant, stranger):
     me = db.as_user(poster)
     gig = create_gig(me, positions=2)
@@ -270,6 +289,7 @@ def test_gig_stays_active_until_positions_reached(db, poster, applicant, strange
     assert me.scalar("select status from public.gigs where id = %s", (gig["id"],)) == "filled"
 
 
+@pytest.mark.rule("APP-FILL")
 def test_withdrawn_and_rejected_stay_when_gig_fills(db, poster, applicant, stranger):
     me = db.as_user(poster)
     gig = create_gig(me, positions=1)
@@ -281,6 +301,7 @@ def test_withdrawn_and_rejected_stay_when_gig_fills(db, poster, applicant, stran
     assert me.scalar("select status from public.applications where id = %s", (withdrawn["id"],)) == "withdrawn"
 
 
+@pytest.mark.rule("APP-FILL")
 @pytest.mark.parametrize("status", ["closed"])
 def test_cannot_accept_on_closed_gig(db, poster, applicant, gig, status):
     app = apply_to(db.as_user(applicant), gig["id"])
@@ -289,6 +310,7 @@ def test_cannot_accept_on_closed_gig(db, poster, applicant, gig, status):
                                "returning id", (app["id"],))
 
 
+@pytest.mark.rule("APP-FILL")
 def test_manually_filled_gig_rejects_open_applications(db, poster, applicant, gig, application):
     set_status(db.as_user(poster), "gigs", gig["id"], "filled")
     assert db.as_user(applicant).scalar("select status from public.applications") == "rejected"
@@ -304,6 +326,7 @@ def _prior_applications(db, applicant, n, age="1 hour"):
                (applicant.id, n))
 
 
+@pytest.mark.rule("APP-RATE-LIMIT")
 def test_fiftieth_application_allowed_fifty_first_refused(db, poster, applicant, gig):
     _prior_applications(db, applicant, 49)
     second = create_gig(db.as_user(poster), title="A second gig to apply to")
@@ -313,11 +336,13 @@ def test_fiftieth_application_allowed_fifty_first_refused(db, poster, applicant,
                                   match=r"retry in \d+ seconds")
 
 
+@pytest.mark.rule("APP-RATE-LIMIT")
 def test_applications_older_than_a_day_do_not_count(db, poster, applicant, gig):
     _prior_applications(db, applicant, 50, age="24 hours 1 minute")
     apply_to(db.as_user(applicant), gig["id"])
 
 
+@pytest.mark.rule("APP-RATE-LIMIT")
 def test_rejected_application_does_not_count(db, poster, applicant, gig):
     _prior_applications(db, applicant, 49)
     draft = create_gig(db.as_user(poster), status="draft")
@@ -328,6 +353,7 @@ def test_rejected_application_does_not_count(db, poster, applicant, gig):
 
 # --- poster_id: the gig's poster on the row, for an indexable poster policy --------------------
 
+@pytest.mark.rule("APP-COLUMNS")
 def test_poster_id_is_the_gigs_poster_whoever_inserts(db, poster, applicant, stranger, gig):
     mine = apply_to(db.as_user(applicant), gig["id"])
     assert str(mine["poster_id"]) == poster.id
@@ -336,6 +362,7 @@ def test_poster_id_is_the_gigs_poster_whoever_inserts(db, poster, applicant, str
     assert str(theirs["poster_id"]) == poster.id
 
 
+@pytest.mark.rule("APP-COLUMNS")
 def test_poster_id_is_not_client_writable(db, applicant, stranger, gig):
     db.as_user(applicant).rejects(
         "42501", "insert into public.applications (gig_id, cover_letter, poster_id) values (%s, %s, %s)",
@@ -345,6 +372,7 @@ def test_poster_id_is_not_client_writable(db, applicant, stranger, gig):
                                   (stranger.id, application["id"]))
 
 
+@pytest.mark.rule("APP-COLUMNS")
 def test_poster_id_never_drifts_from_the_gig(db, stranger, application):
     db.as_service().rejects("42501", "update public.applications set poster_id = %s where id = %s",
                             (stranger.id, application["id"]), match="poster")

@@ -6,6 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
+import pytest
 
 from tests.support.marketplace import apply_to, create_gig
 
@@ -29,6 +30,7 @@ def race(db, callers_and_queries):
         return sorted(pool.map(attempt, callers_and_queries))
 
 
+@pytest.mark.rule("GIG-PLAN-LIMIT")
 def test_concurrent_publications_cannot_exceed_the_plan_limit(db, poster):
     db.execute("""
         insert into public.gigs (poster_id, title, description, category, skills_required, budget_type, status)
@@ -40,6 +42,7 @@ def test_concurrent_publications_cannot_exceed_the_plan_limit(db, poster):
     assert results == ["PT402", "PT402", "ok", "ok"]
 
 
+@pytest.mark.rule("APP-FILL")
 def test_concurrent_acceptances_cannot_overfill_a_gig(db, poster):
     gig = create_gig(db.as_user(poster), positions=1)
     apps = [apply_to(db.as_user(db.create_user(f"racer{i}@example.test")), gig["id"])["id"] for i in range(3)]

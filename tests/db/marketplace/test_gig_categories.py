@@ -8,11 +8,13 @@ SEEDED = ["ai-ml", "data", "design", "devops", "marketing", "mobile-development"
           "web-development", "writing"]
 
 
+@pytest.mark.rule("GIG-CATEGORIES")
 @pytest.mark.parametrize("actor", ["anon", "stranger", "owner", "service"])
 def test_everyone_reads_the_seeded_categories(as_actor, actor):
     assert [r["slug"] for r in as_actor(actor).sql("select slug from public.gig_categories order by slug")] == SEEDED
 
 
+@pytest.mark.rule("GIG-CATEGORIES")
 @pytest.mark.parametrize("actor, outcome", [
     ("anon", "42501"), ("stranger", "42501"), ("owner", "42501"), ("service", "row"),
 ])
@@ -28,5 +30,6 @@ def test_only_the_service_writes_categories(as_actor, actor, outcome, query):
         as_actor(actor).rejects(outcome, query)
 
 
+@pytest.mark.rule("GIG-CATEGORIES")
 def test_category_slug_format_is_checked(service):
     service.rejects("23514", "insert into public.gig_categories (slug, name) values ('Bad Slug', 'x') returning slug")

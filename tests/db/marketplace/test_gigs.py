@@ -19,6 +19,7 @@ def draft(db, poster):
 
 # --- actor x command matrix ---------------------------------------------------------------
 
+@pytest.mark.rule("GIG-VISIBILITY")
 @pytest.mark.parametrize("actor, seen", [
     ("anon", {"active"}),
     ("stranger", {"active"}),
@@ -29,6 +30,7 @@ def test_select_matrix(as_actor, gig, draft, actor, seen):
     assert {r["status"] for r in as_actor(actor).sql("select status from public.gigs")} == seen
 
 
+@pytest.mark.rule("GIG-POSTER-WRITES")
 @pytest.mark.parametrize("actor, outcome", [
     ("anon", "42501"),
     ("stranger", "42501"),  # posting as someone else violates the policy
@@ -45,6 +47,7 @@ def test_insert_matrix(as_actor, poster, actor, outcome):
                                 (poster.id, GIG_DEFAULTS["title"], GIG_DEFAULTS["description"]))
 
 
+@pytest.mark.rule("GIG-POSTER-WRITES")
 @pytest.mark.parametrize("actor, outcome", [
     ("anon", "42501"),
     ("stranger", "nothing"),
@@ -61,6 +64,7 @@ def test_update_matrix(as_actor, gig, actor, outcome):
         as_actor(actor).rejects(outcome, q, (gig["id"],))
 
 
+@pytest.mark.rule("GIG-POSTER-WRITES")
 @pytest.mark.parametrize("actor, outcome", [
     ("anon", "42501"),
     ("stranger", "nothing"),
@@ -77,6 +81,7 @@ def test_delete_matrix(as_actor, gig, actor, outcome):
         as_actor(actor).rejects(outcome, q, (gig["id"],))
 
 
+@pytest.mark.rule("GIG-POSTER-WRITES")
 def test_poster_id_defaults_to_the_caller(db, poster):
     me = db.as_user(poster)
     row = me.one("insert into public.gigs (title, description, category, skills_required, budget_type) "
@@ -85,12 +90,14 @@ def test_poster_id_defaults_to_the_caller(db, poster):
     assert row == {"poster_id": poster.id, "status": "draft"}
 
 
+@pytest.mark.rule("GIG-VISIBILITY")
 def test_stranger_cannot_see_draft(db, stranger, draft):
     assert db.as_user(stranger).sql("select id from public.gigs where id = %s", (draft["id"],)) == []
 
 
 # --- protected columns --------------------------------------------------------------------
 
+@pytest.mark.rule("GIG-COLUMNS")
 @pytest.mark.parametrize("column, value", [
     ("poster_id", "00000000-0000-0000-0000-000000000001"),
     ("published_at", "2020-01-01"),
@@ -106,6 +113,7 @@ def test_owner_cannot_update_protected_column(db, poster, gig, column, value):
                                (value, gig["id"]))
 
 
+@pytest.mark.rule("GIG-COLUMNS")
 @pytest.mark.parametrize("column, value", [
     ("published_at", "2020-01-01"), ("applications_count", 5), ("views_count", 5),
 ])
@@ -115,12 +123,14 @@ def test_owner_cannot_insert_protected_column(db, poster, column, value):
                                (GIG_DEFAULTS["title"], GIG_DEFAULTS["description"], value))
 
 
+@pytest.mark.rule("GIG-PUBLISHED-AT")
 def test_published_at_never_resets_even_for_the_service(db, service, gig):
     service.rejects("42501", "update public.gigs set published_at = null where id = %s returning id", (gig["id"],))
 
 
 # --- input --------------------------------------------------------------------------------
 
+@pytest.mark.rule("GIG-INPUT")
 @pytest.mark.parametrize("field, value, sqlstate", [
     ("title", "too short", "23514"),
     ("title", "x" * 121, "23514"),
@@ -147,6 +157,7 @@ def _insert_sql(fields):
     return f"insert into public.gigs ({cols}) values ({vals}) returning id", fields
 
 
+@pytest.mark.rule("GIG-INPUT")
 def test_text_is_trimmed_and_tags_cleaned(db, poster):
     row = create_gig(db.as_user(poster), title="   Padded title for a gig   ", skills_required=[" go ", "go", ""],
                      currency="eur")
@@ -170,6 +181,7 @@ def _gig_in(db, poster, status):
     return gig
 
 
+@pytest.mark.rule("GIG-STATUS-MACHINE")
 @pytest.mark.parametrize("old", STATUSES)
 def test_gig_transitions(db, poster, old):
     """From `old`, every other status: ALLOWED ones succeed, the rest raise PT409."""
@@ -184,11 +196,13 @@ def test_gig_transitions(db, poster, old):
             db.as_user(poster).rejects("PT409", q, (new, gig["id"]), match=f"from {old} to {new}")
 
 
+@pytest.mark.rule("GIG-CREATE-STATUS")
 @pytest.mark.parametrize("status", ["paused", "closed", "filled"])
 def test_gig_cannot_be_created_in_status(db, poster, status):
     db.as_user(poster).rejects("PT409", *_insert_sql({**GIG_DEFAULTS, "status": status}))
 
 
+@pytest.mark.rule("GIG-PUBLISHED-AT")
 def test_published_at_set_on_first_activation_and_kept(db, poster):
     me = db.as_user(poster)
     gig = create_gig(me, status="draft")
@@ -208,6 +222,7 @@ def _publish(db, poster, n, status="active"):
         from generate_series(1, %s) as i""", (poster.id, status, n))
 
 
+@pytest.mark.rule("GIG-PLAN-LIMIT")
 def test_tenth_publication_allowed_eleventh_refused(db, poster):
     _publish(db, poster, 9)
     me = db.as_user(poster)
@@ -217,6 +232,7 @@ def test_tenth_publication_allowed_eleventh_refused(db, poster):
     me.rejects("PT402", "update public.gigs set status = 'active' where id = %s returning id", (draft["id"],))
 
 
+@pytest.mark.rule("GIG-PLAN-LIMIT")
 def test_closing_or_deleting_refunds_nothing(db, poster):
     _publish(db, poster, 10)
     me = db.as_user(poster)
@@ -226,6 +242,7 @@ def test_closing_or_deleting_refunds_nothing(db, poster):
     me.rejects("PT402", *_insert_sql(GIG_DEFAULTS))
 
 
+@pytest.mark.rule("GIG-PLAN-LIMIT")
 def test_reactivation_is_free(db, poster):
     _publish(db, poster, 10)
     me = db.as_user(poster)
@@ -236,17 +253,20 @@ def test_reactivation_is_free(db, poster):
     assert set_status(me, "gigs", gig_id, "active")["status"] == "active"
 
 
+@pytest.mark.rule("GIG-PLAN-LIMIT")
 def test_publications_of_last_month_do_not_count(db, poster):
     _publish(db, poster, 10)
     db.execute("update private.gig_publications set published_at = date_trunc('month', now(), 'UTC') - interval '1 second'")
     create_gig(db.as_user(poster))
 
 
+@pytest.mark.rule("GIG-PLAN-LIMIT")
 def test_drafts_do_not_count(db, poster):
     _publish(db, poster, 15, status="draft")
     create_gig(db.as_user(poster))
 
 
+@pytest.mark.rule("GIG-PLAN-LIMIT")
 @pytest.mark.parametrize("status, period_end, allowed", [
     ("active", None, True),
     ("trialing", None, True),
@@ -266,16 +286,19 @@ def test_pro_has_no_publication_limit(db, poster, status, period_end, allowed):
 
 # --- deletion -----------------------------------------------------------------------------
 
+@pytest.mark.rule("GIG-DELETE-WITH-APPLICATIONS")
 def test_gig_with_applications_cannot_be_deleted(db, poster, applicant, gig):
     apply_to(db.as_user(applicant), gig["id"])
     db.as_user(poster).rejects("PT409", "delete from public.gigs where id = %s returning id", (gig["id"],),
                                match="close it instead")
 
 
+@pytest.mark.rule("GIG-DELETE-WITH-APPLICATIONS")
 def test_draft_can_be_deleted(db, poster, draft):
     assert db.as_user(poster).one("delete from public.gigs where id = %s returning id", (draft["id"],))
 
 
+@pytest.mark.rule("GIG-POSITIONS")
 def test_positions_cannot_go_below_accepted(db, poster, applicant, stranger):
     me = db.as_user(poster)
     gig = create_gig(me, positions=3)
@@ -286,6 +309,7 @@ def test_positions_cannot_go_below_accepted(db, poster, applicant, stranger):
     assert me.one("update public.gigs set positions = 4 where id = %s returning positions", (gig["id"],))
 
 
+@pytest.mark.rule("GIG-POSITIONS")
 def test_lowering_positions_to_the_accepted_number_fills_the_gig(db, poster, applicant, stranger):
     me = db.as_user(poster)
     gig = create_gig(me, positions=2)

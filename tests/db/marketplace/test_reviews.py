@@ -32,6 +32,7 @@ def _outcome(caller, q, params, outcome):
         caller.rejects(outcome, q, params)
 
 
+@pytest.mark.rule("REVIEW-READ")
 @pytest.mark.parametrize("actor, outcome", [
     ("anon", 1), ("stranger", 1), ("poster", 1), ("applicant", 1), ("service", 1),
 ])
@@ -39,6 +40,7 @@ def test_select_matrix(as_actor, review, actor, outcome):
     _outcome(as_actor(actor), "select id from public.reviews", None, outcome)
 
 
+@pytest.mark.rule("REVIEW-PARTIES")
 @pytest.mark.parametrize("actor, outcome", [
     ("anon", "42501"),
     ("stranger", "42501"),   # not on the gig
@@ -51,6 +53,7 @@ def test_insert_matrix(db, as_actor, poster, applicant, hired, actor, outcome):
              "values (%s, %s, %s, 5) returning id", (hired["id"], reviewer, poster.id), outcome)
 
 
+@pytest.mark.rule("REVIEW-EDIT-WINDOW")
 @pytest.mark.parametrize("actor, outcome", [
     ("anon", "42501"), ("stranger", "nothing"), ("applicant", "nothing"), ("poster", "row"), ("service", "row"),
 ])
@@ -59,6 +62,7 @@ def test_update_matrix(as_actor, review, actor, outcome):
              outcome)
 
 
+@pytest.mark.rule("REVIEW-NO-DELETE")
 @pytest.mark.parametrize("actor, outcome", [
     ("anon", "42501"), ("stranger", "42501"), ("applicant", "42501"), ("poster", "42501"), ("service", "row"),
 ])
@@ -66,6 +70,7 @@ def test_delete_matrix(as_actor, review, actor, outcome):
     _outcome(as_actor(actor), "delete from public.reviews where id = %s returning id", (review["id"],), outcome)
 
 
+@pytest.mark.rule("REVIEW-PARTIES")
 def test_pending_applicant_cannot_review(db, poster, stranger, hired):
     apply_to(db.as_user(stranger), hired["id"])
     db.as_user(stranger).rejects("42501", "insert into public.reviews (gig_id, reviewee_id, rating) "
@@ -74,22 +79,26 @@ def test_pending_applicant_cannot_review(db, poster, stranger, hired):
                                "values (%s, %s, 5) returning id", (hired["id"], stranger.id))
 
 
+@pytest.mark.rule("REVIEW-NOT-SELF")
 def test_nobody_reviews_themselves(db, poster, hired):
     db.as_user(poster).rejects("42501", "insert into public.reviews (gig_id, reviewee_id, rating) "
                                "values (%s, %s, 5) returning id", (hired["id"], poster.id))
 
 
+@pytest.mark.rule("REVIEW-UNIQUE")
 def test_one_review_per_direction_and_gig(db, poster, applicant, hired, review):
     db.as_user(poster).rejects("23505", "insert into public.reviews (gig_id, reviewee_id, rating) "
                                "values (%s, %s, 5) returning id", (hired["id"], applicant.id))
 
 
+@pytest.mark.rule("REVIEW-INPUT")
 @pytest.mark.parametrize("rating", [0, 6])
 def test_rating_range(db, applicant, poster, hired, rating):
     db.as_user(applicant).rejects("23514", "insert into public.reviews (gig_id, reviewee_id, rating) "
                                   "values (%s, %s, %s) returning id", (hired["id"], poster.id, rating))
 
 
+@pytest.mark.rule("REVIEW-EDIT-WINDOW")
 @pytest.mark.parametrize("column, value", [
     ("reviewee_id", "00000000-0000-0000-0000-000000000001"), ("gig_id", "00000000-0000-0000-0000-000000000001"),
     ("reviewer_id", "00000000-0000-0000-0000-000000000001"), ("created_at", "2020-01-01"),
@@ -98,6 +107,7 @@ def test_reviewer_cannot_update_protected_column(db, poster, review, column, val
     db.as_user(poster).rejects("42501", f"update public.reviews set {column} = %s returning id", (value,))
 
 
+@pytest.mark.rule("REVIEW-EDIT-WINDOW")
 def test_reviewer_edits_within_14_days_only(db, poster, review):
     me = db.as_user(poster)
     assert me.one("update public.reviews set comment = ' Great work ' returning comment") == {"comment": "Great work"}
@@ -107,6 +117,7 @@ def test_reviewer_edits_within_14_days_only(db, poster, review):
     me.rejects("PT409", "update public.reviews set rating = 5 returning id", match="14 days")
 
 
+@pytest.mark.rule("REVIEW-RATINGS")
 def test_ratings_follow_every_change(db, service, poster, applicant, stranger, hired, review):
     def rating():
         return db.as_anon().one("select rating_avg, rating_count from public.profiles where id = %s", (applicant.id,))

@@ -50,6 +50,7 @@ def test_newest_first_by_default_without_query(anon, catalog):
     assert titles(anon.rpc_rows("search_gigs"), catalog) == ["site", "logo", "ml", "etl", "rust"]
 
 
+@pytest.mark.rule("GIG-SEARCH")
 def test_full_text_with_web_search_syntax(anon, catalog):
     assert set(titles(anon.rpc_rows("search_gigs", q="rust"), catalog)) == {"rust", "site"}
     assert titles(anon.rpc_rows("search_gigs", q="rust -club"), catalog) == ["rust"]
@@ -60,17 +61,20 @@ def test_query_of_only_stop_words_filters_nothing(anon, catalog):
     assert len(anon.rpc_rows("search_gigs", q="the a")) == len(anon.rpc_rows("search_gigs")) == 5
 
 
+@pytest.mark.rule("GIG-SEARCH")
 def test_relevance_ranks_title_matches_first(anon, catalog):
     rows = anon.rpc_rows("search_gigs", q="python")
     assert titles(rows, catalog)[0] == "etl"
     assert rows[0]["rank"] >= rows[-1]["rank"] > 0
 
 
+@pytest.mark.rule("GIG-SEARCH")
 def test_drafts_and_closed_gigs_are_not_found(db, poster, catalog):
     found = titles(db.as_user(poster).rpc_rows("search_gigs", q="rust"), catalog)
     assert "draft" not in found and "closed" not in found
 
 
+@pytest.mark.rule("GIG-SEARCH")
 @pytest.mark.parametrize("args, expected", [
     ({"category": "ai-ml"}, {"ml"}),
     ({"skills": ["python"]}, {"etl", "ml"}),
@@ -86,10 +90,12 @@ def test_filters(anon, catalog, args, expected):
     assert set(titles(anon.rpc_rows("search_gigs", **args), catalog)) == expected
 
 
+@pytest.mark.rule("GIG-SEARCH")
 def test_budget_sort_highest_first_unknown_last(anon, catalog):
     assert titles(anon.rpc_rows("search_gigs", sort="budget"), catalog) == ["rust", "ml", "etl", "site", "logo"]
 
 
+@pytest.mark.rule("GIG-SEARCH")
 @pytest.mark.parametrize("sort, q", [("newest", None), ("budget", None), ("relevance", "python or rust or data")])
 def test_keyset_pages_cover_everything_once(anon, catalog, sort, q):
     full = anon.rpc_rows("search_gigs", sort=sort, q=q, page_size=50)
@@ -103,6 +109,7 @@ def test_keyset_pages_cover_everything_once(anon, catalog, sort, q):
     assert seen == [r["id"] for r in full] and len(full) >= 3
 
 
+@pytest.mark.rule("GIG-SEARCH-ARGS")
 @pytest.mark.parametrize("args", [
     {"page_size": 51}, {"page_size": 0}, {"sort": "cheapest"}, {"cursor": "not-a-cursor"},
 ])
@@ -110,11 +117,13 @@ def test_invalid_search_arguments(anon, catalog, args):
     anon.rejects_rpc("22023", "search_gigs", **args)
 
 
+@pytest.mark.rule("GIG-SEARCH-ARGS")
 def test_cursor_of_another_sort_is_refused(anon, catalog):
     cursor = anon.rpc_rows("search_gigs", sort="budget", page_size=1)[0]["next_cursor"]
     anon.rejects_rpc("22023", "search_gigs", sort="newest", cursor=cursor)
 
 
+@pytest.mark.rule("GIG-SEARCH")
 def test_search_runs_with_the_callers_rights(db, catalog):
     assert db.execute("select prosecdef from pg_proc where oid = 'public.search_gigs'::regproc") == [(False,)]
     # The private reader only sees active gigs; each hit is re-read under the caller's policies, so a
@@ -155,6 +164,7 @@ def test_relevance_pages_run_through_both_tiers_once(db, anon, catalog, page_siz
     assert seen == [r["id"] for r in full]
 
 
+@pytest.mark.rule("GIG-SEARCH-ARGS")
 def test_a_relevance_cursor_without_its_tier_is_refused(anon, catalog):
     cursor = anon.rpc_rows("search_gigs", q="rust", page_size=1)[0]["next_cursor"]
     fields = json.loads(base64.b64decode(cursor))
@@ -174,6 +184,7 @@ def views(db, gig):
     return db.execute("select views_count from public.gigs where id = %s", (gig["id"],))[0][0]
 
 
+@pytest.mark.rule("GIG-VIEW")
 def test_one_view_per_user_per_day(db, applicant, stranger, gig):
     assert db.as_user(applicant).rpc("record_gig_view", gig_id=gig["id"]) is True
     assert db.as_user(applicant).rpc("record_gig_view", gig_id=gig["id"]) is False
@@ -181,6 +192,7 @@ def test_one_view_per_user_per_day(db, applicant, stranger, gig):
     assert views(db, gig) == 2
 
 
+@pytest.mark.rule("GIG-VIEW")
 def test_a_new_day_counts_again(db, applicant, gig):
     db.as_user(applicant).rpc("record_gig_view", gig_id=gig["id"])
     db.execute("update private.gig_views set viewed_on = viewed_on - 1")
@@ -188,6 +200,7 @@ def test_a_new_day_counts_again(db, applicant, gig):
     assert views(db, gig) == 2
 
 
+@pytest.mark.rule("GIG-VIEW")
 def test_poster_views_do_not_count(db, poster, gig):
     assert db.as_user(poster).rpc("record_gig_view", gig_id=gig["id"]) is False
     assert views(db, gig) == 0
@@ -204,12 +217,14 @@ def test_visitors_are_counted_by_client_address(db, gig):
     assert views(db, gig) == 2
 
 
+@pytest.mark.rule("GIG-VIEW")
 def test_view_of_invisible_gig_is_not_found(db, poster, applicant):
     draft = create_gig(db.as_user(poster), status="draft")
     db.as_user(applicant).rejects_rpc("PT404", "record_gig_view", gig_id=draft["id"])
     db.as_anon().rejects_rpc("PT404", "record_gig_view", gig_id="00000000-0000-0000-0000-000000000001")
 
 
+@pytest.mark.rule("GIG-VIEW")
 def test_clients_cannot_write_the_view_log(db, applicant):
     db.as_user(applicant).rejects("42501", "select * from private.gig_views")
 
@@ -228,18 +243,21 @@ def applications(db, poster, gig):
     return [apply_to(db.as_user(u), gig["id"]) for u in users], users
 
 
+@pytest.mark.rule("APP-STATUS-RPC")
 def test_poster_sets_status(db, poster, applications):
     apps, _ = applications
     row = db.as_user(poster).rpc("set_application_status", application_id=apps[0]["id"], status="shortlisted")
     assert "shortlisted" in str(row)
 
 
+@pytest.mark.rule("APP-STATUS-RPC")
 def test_set_status_of_invisible_application_is_not_found(db, stranger, applications):
     apps, _ = applications
     db.as_user(stranger).rejects_rpc("PT404", "set_application_status", application_id=apps[0]["id"],
                                      status="rejected")
 
 
+@pytest.mark.rule("APP-STATUS-RPC")
 def test_applicant_withdraws_through_rpc_but_cannot_accept(db, applications):
     apps, users = applications
     me = db.as_user(users[0])
@@ -247,6 +265,7 @@ def test_applicant_withdraws_through_rpc_but_cannot_accept(db, applications):
     assert "withdrawn" in str(me.rpc("set_application_status", application_id=apps[0]["id"], status="withdrawn"))
 
 
+@pytest.mark.rule("APP-STATUS-RPC")
 def test_bulk_sets_all(db, poster, applications):
     apps, _ = applications
     rows = db.as_user(poster).rpc_rows("bulk_set_application_status",
@@ -254,6 +273,7 @@ def test_bulk_sets_all(db, poster, applications):
     assert sorted(r["status"] for r in rows) == ["reviewing"] * 3
 
 
+@pytest.mark.rule("APP-STATUS-RPC")
 def test_bulk_is_all_or_nothing(db, poster, applications):
     apps, users = applications
     set_status(db.as_user(users[0]), "applications", apps[0]["id"], "withdrawn")
@@ -262,6 +282,7 @@ def test_bulk_is_all_or_nothing(db, poster, applications):
     assert db.as_user(poster).sql("select status from public.applications where status = 'rejected'") == []
 
 
+@pytest.mark.rule("APP-STATUS-RPC")
 def test_bulk_with_an_unknown_id_changes_nothing(db, poster, applications):
     apps, _ = applications
     db.as_user(poster).rejects_rpc("PT404", "bulk_set_application_status",
@@ -270,12 +291,14 @@ def test_bulk_with_an_unknown_id_changes_nothing(db, poster, applications):
     assert db.as_user(poster).sql("select id from public.applications where status = 'rejected'") == []
 
 
+@pytest.mark.rule("APP-STATUS-RPC")
 @pytest.mark.parametrize("count", [0, 51])
 def test_bulk_size_is_limited(db, poster, count):
     ids = [f"00000000-0000-0000-0000-{i:012d}" for i in range(count)]
     db.as_user(poster).rejects_rpc("22023", "bulk_set_application_status", application_ids=ids, status="rejected")
 
 
+@pytest.mark.rule("APP-STATUS-RPC")
 def test_bulk_accept_beyond_positions_is_refused_whole(db, poster, gig, applications):
     apps, _ = applications
     db.as_user(poster).sql("update public.gigs set positions = 2 where id = %s returning id", (gig["id"],))
@@ -289,6 +312,7 @@ def test_bulk_accept_beyond_positions_is_refused_whole(db, poster, gig, applicat
                                      (apps[2]["id"],)) == "rejected"
 
 
+@pytest.mark.rule("APP-STATUS-RPC")
 def test_anon_cannot_call_status_rpcs(anon):
     anon.rejects_rpc("42501", "set_application_status", application_id="00000000-0000-0000-0000-000000000001",
                      status="rejected")

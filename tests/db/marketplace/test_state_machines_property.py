@@ -104,6 +104,7 @@ def check_invariants(state):
         assert not OPEN & set(apps.values())
 
 
+@pytest.mark.rule("GIG-STATUS-MACHINE", "APP-STATUS-MACHINE")
 @pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])

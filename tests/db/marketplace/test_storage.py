@@ -14,6 +14,7 @@ def upload(caller, bucket, user, filename="file.pdf", folder=None):
     return caller.one(UPLOAD, (bucket, f"{folder or user.id}/{filename}", user.id))
 
 
+@pytest.mark.rule("STORE-BUCKETS")
 @pytest.mark.parametrize("bucket, public, limit, types", [
     ("avatars", True, 5 * 1024 * 1024, {"image/jpeg", "image/png", "image/webp", "image/gif"}),
     ("portfolio", True, 10 * 1024 * 1024, {"image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf"}),
@@ -26,6 +27,7 @@ def test_bucket_limits(db, bucket, public, limit, types):
     assert row and row[0][0] == public and row[0][1] == limit and set(row[0][2]) == types
 
 
+@pytest.mark.rule("STORE-OWN-FOLDER")
 @pytest.mark.parametrize("bucket", ["avatars", "portfolio", "resumes"])
 def test_owner_uploads_lists_replaces_and_deletes_in_own_folder(db, applicant, bucket):
     me = db.as_user(applicant)
@@ -35,6 +37,7 @@ def test_owner_uploads_lists_replaces_and_deletes_in_own_folder(db, applicant, b
     assert me.one("delete from storage.objects where name = %s returning name", (name,))
 
 
+@pytest.mark.rule("STORE-OWN-FOLDER")
 @pytest.mark.parametrize("bucket", ["avatars", "portfolio", "resumes"])
 def test_nobody_uploads_into_another_users_folder(db, applicant, stranger, bucket):
     db.as_user(stranger).rejects("42501", UPLOAD, (bucket, f"{applicant.id}/x.pdf", stranger.id))
@@ -42,6 +45,7 @@ def test_nobody_uploads_into_another_users_folder(db, applicant, stranger, bucke
     db.as_anon().rejects("42501", UPLOAD, (bucket, f"{applicant.id}/x.pdf", None))
 
 
+@pytest.mark.rule("STORE-OWN-FOLDER", "STORE-NO-LISTING")
 @pytest.mark.parametrize("bucket", ["avatars", "portfolio", "resumes"])
 def test_nobody_lists_changes_or_deletes_another_users_files(db, applicant, stranger, bucket):
     upload(db.as_user(applicant), bucket, applicant)
@@ -52,6 +56,7 @@ def test_nobody_lists_changes_or_deletes_another_users_files(db, applicant, stra
     assert db.as_anon().sql(LIST, (bucket,)) == []
 
 
+@pytest.mark.rule("STORE-RESUMES-READ")
 def test_resume_visible_to_posters_the_owner_applied_to(db, poster, applicant, stranger):
     upload(db.as_user(applicant), "resumes", applicant, "cv.pdf")
     gig = create_gig(db.as_user(poster))
@@ -61,6 +66,7 @@ def test_resume_visible_to_posters_the_owner_applied_to(db, poster, applicant, s
     assert db.as_user(stranger).sql(LIST, ("resumes",)) == []
 
 
+@pytest.mark.rule("STORE-RESUMES-READ")
 def test_poster_of_another_gig_cannot_read_resume(db, poster, applicant, stranger):
     upload(db.as_user(applicant), "resumes", applicant, "cv.pdf")
     apply_to(db.as_user(applicant), create_gig(db.as_user(stranger))["id"])
@@ -68,12 +74,14 @@ def test_poster_of_another_gig_cannot_read_resume(db, poster, applicant, strange
     assert db.as_user(poster).sql(LIST, ("resumes",)) == []
 
 
+@pytest.mark.rule("STORE-RESUMES-READ")
 def test_poster_cannot_change_applicants_resume(db, poster, applicant):
     upload(db.as_user(applicant), "resumes", applicant, "cv.pdf")
     apply_to(db.as_user(applicant), create_gig(db.as_user(poster))["id"])
     db.as_user(poster).affects_nothing("delete from storage.objects where bucket_id = 'resumes' returning name")
 
 
+@pytest.mark.rule("STORE-DELETED-USER")
 def test_deleted_user_files_are_removed(db, applicant):
     for bucket in ("avatars", "portfolio", "resumes"):
         upload(db.as_user(applicant), bucket, applicant)

@@ -17,24 +17,28 @@ def username(db, user):
     return db.execute("select username from public.profiles where id = %s", (user.id,))[0][0]
 
 
+@pytest.mark.rule("ID-USERNAME-PICK")
 def test_reserved_username_is_never_given(db):
     for name in RESERVED:
         got = username(db, db.create_user(f"{name}@example.test", user_metadata={"username": name.upper()}))
         assert got not in RESERVED and name in got, name
 
 
+@pytest.mark.rule("ID-USERNAME-RESERVED")
 @pytest.mark.parametrize("name", RESERVED[:3])
 def test_reserved_username_cannot_be_chosen_later(db, name):
     user = db.create_user()
     db.as_user(user).rejects("22023", "update public.profiles set username = %s returning id", (name,))
 
 
+@pytest.mark.rule("ID-USERNAME-PICK")
 def test_invalid_requested_username_falls_back_to_email(db):
     for i, requested in enumerate(["ab", "a" * 31, "has space", "dash-ed", "ümlaut", "", "   "]):
         user = db.create_user(f"fallback.person{i}@example.test", user_metadata={"username": requested})
         assert username(db, user) == f"fallback_person{i}", requested
 
 
+@pytest.mark.rule("ID-USERNAME-UNIQUE")
 def test_collisions_are_resolved_case_insensitively(db):
     names = {username(db, db.create_user(f"dup{i}@example.test", user_metadata={"username": "Dup_Name"}))
              for i in range(5)}
@@ -42,18 +46,21 @@ def test_collisions_are_resolved_case_insensitively(db):
     assert all(n == "dup_name" or n.startswith("dup") for n in names)
 
 
+@pytest.mark.rule("ID-USERNAME-PICK")
 def test_derived_username_collisions_are_unique(db):
     first = username(db, db.create_user("same@example.test"))
     second = username(db, db.create_user("same@other.test"))
     assert first == "same" and second.startswith("same_") and second != first
 
 
+@pytest.mark.rule("ID-SIGNUP")
 def test_bad_metadata_never_fails_signup(db):
     for meta in [{"username": None}, {"username": {"nested": True}}, {"full_name": 42}, {"full_name": ["x"]},
                  {"avatar_url": "x" * 5000}, {"account_type": None}, {"username": "x" * 10000}]:
         assert len(username(db, db.create_user(user_metadata=meta))) >= 3, meta
 
 
+@pytest.mark.rule("ID-USERNAME-PICK")
 def test_unusual_emails_give_valid_usernames(db):
     for email in ["a@b.test", "-----@example.test", "ÄÖÜ.x@example.test",
                   "a.very.long.local.part.that.goes.on.and.on.forever@example.test"]:
@@ -61,6 +68,7 @@ def test_unusual_emails_give_valid_usernames(db):
         assert re.fullmatch(r"[a-z0-9_]{3,30}", name), (email, name)
 
 
+@pytest.mark.rule("ID-USER-DELETE")
 def test_deleting_a_user_leaves_no_marketplace_rows(db, poster, applicant, stranger):
     """The poster has a gig with a hired applicant, reviews both ways, saved gigs, history and
     portfolio; the applicant also applied elsewhere. Deleting each in turn leaves nothing of theirs."""

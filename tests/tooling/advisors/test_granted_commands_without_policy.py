@@ -14,6 +14,7 @@ def notes(db):
     return db
 
 
+@pytest.mark.rule("API-GRANT-HAS-POLICY")
 def test_migrated_schema_has_a_policy_for_every_granted_command(db):
     assert findings(db.url, CHECK) == []
 

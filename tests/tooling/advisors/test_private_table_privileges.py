@@ -7,6 +7,7 @@ from tests.support.advisors import findings
 CHECK = "private_table_privileges"
 
 
+@pytest.mark.rule("API-PRIVATE-TABLES")
 def test_migrated_schema_grants_nothing_in_private(db):
     assert findings(db.url, CHECK) == []
 

@@ -1,10 +1,13 @@
 """public_security_definer_functions: owner-rights functions live in `private` only."""
 
+import pytest
+
 from tests.support.advisors import findings
 
 CHECK = "public_security_definer_functions"
 
 
+@pytest.mark.rule("API-NO-PUBLIC-DEFINER")
 def test_migrated_schema_has_no_security_definer_function_in_public(db):
     assert findings(db.url, CHECK) == []
 

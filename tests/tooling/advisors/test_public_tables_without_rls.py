@@ -1,10 +1,13 @@
 """public_tables_without_rls: every table in `public` has row level security on."""
 
+import pytest
+
 from tests.support.advisors import findings
 
 CHECK = "public_tables_without_rls"
 
 
+@pytest.mark.rule("API-RLS-EVERYWHERE")
 def test_migrated_schema_has_rls_on_every_public_table(db):
     assert findings(db.url, CHECK) == []
 
