@@ -8,7 +8,7 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 INDEX = ROOT / "docs" / "rules.md"
 CODE = [*ROOT.glob("supabase/**/*.sql"), *ROOT.glob("webhook_service/**/*.py"), *ROOT.glob("scripts/**/*.py"),
         *ROOT.glob("scripts/**/*.sql")]
