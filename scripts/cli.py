@@ -90,7 +90,7 @@ def _cmd_stripe_reconcile(args: argparse.Namespace) -> int:
 
     try:
         report = stripe_reconcile.reconcile(
-            dburl.resolve(args.db_url), config.from_env(),
+            dburl.resolve(args.db_url, admin=False), config.from_env(),
             grace_seconds=args.grace_seconds, replay_min_age_seconds=args.replay_min_age_seconds, limit=args.limit,
             keep_days=args.keep_days,
         )
@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("migrate", help="apply pending migrations, changed functions and policies")
-    p.add_argument("--db-url", help="target database (default: SUPABASE_DB_URL, else local)")
+    p.add_argument("--db-url", help="target database (default: SUPABASE_ADMIN_DB_URL, else SUPABASE_DB_URL, else local)")
     p.add_argument("--dry-run", action="store_true",
                    help="apply the plan in a transaction that is rolled back: a broken migration fails, nothing changes")
     p.add_argument("--lock-timeout", default=migrate.LOCK_TIMEOUT,
@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
              "files that no migration carries (exit 0 clean, 2 pending, 3 drift, 4 uncaptured files, "
              "5 applied migration without a file; the highest wins)",
     )
-    p.add_argument("--db-url", help="target database (default: SUPABASE_DB_URL, else local)")
+    p.add_argument("--db-url", help="target database (default: SUPABASE_ADMIN_DB_URL, else SUPABASE_DB_URL, else local)")
     p.set_defaults(func=_cmd_status)
 
     p = sub.add_parser("reset", help="recreate the local database and migrate it (local only)")
@@ -168,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
         "advise",
         help="Supabase's advisors and ours (scripts/advisors/); exit 2 on any WARN or ERROR",
     )
-    p.add_argument("--db-url", help="target database (default: SUPABASE_DB_URL, else local)")
+    p.add_argument("--db-url", help="target database (default: SUPABASE_ADMIN_DB_URL, else SUPABASE_DB_URL, else local)")
     p.set_defaults(func=_cmd_advise)
 
     p = sub.add_parser("lint", help="sqlfluff (postgres dialect, .sqlfluff) over supabase/")
@@ -178,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_lint)
 
     p = sub.add_parser("seed", help="load the demo data in seed/ (idempotent)")
-    p.add_argument("--db-url", help="target database (default: SUPABASE_DB_URL, else local)")
+    p.add_argument("--db-url", help="target database (default: SUPABASE_ADMIN_DB_URL, else SUPABASE_DB_URL, else local)")
     p.add_argument("--scale", type=float, help="size of the generated marketplace (1 = 200k users, 1M gigs; 0.01 for a quick one)")
     p.set_defaults(func=_cmd_seed)
 
@@ -186,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
         "stripe-reconcile",
         help="re-fetch stale subscriptions from Stripe and replay failed webhook events (exit 1 if any still fails)",
     )
-    p.add_argument("--db-url", help="target database (default: SUPABASE_DB_URL, else local)")
+    p.add_argument("--db-url", help="target database (default: SUPABASE_ADMIN_DB_URL, else SUPABASE_DB_URL, else local)")
     p.add_argument("--grace-seconds", type=int, default=3600,
                    help="how long past its period end (or in a transitional status) a subscription counts as stale "
                         "(default %(default)s)")

@@ -25,10 +25,17 @@ def checked(db_url: str, source: str = "--db-url") -> str:
     return db_url
 
 
-def resolve(explicit: str | None = None) -> str:
-    """--db-url, else SUPABASE_DB_URL, else the local cluster (started on demand)."""
+# The deploy's own connection (migrations, status, advisors, seeds): `postgres`. SUPABASE_DB_URL is
+# the service's, as `ugig_service`, which may create nothing, so admin commands look here first.
+ADMIN_VARIABLE = "SUPABASE_ADMIN_DB_URL"
+
+
+def resolve(explicit: str | None = None, *, admin: bool = True) -> str:
+    """--db-url, else (for admin commands) SUPABASE_ADMIN_DB_URL, else SUPABASE_DB_URL, else the
+    local cluster (started on demand)."""
     if explicit:
         return checked(explicit)
-    if os.environ.get("SUPABASE_DB_URL"):
-        return checked(os.environ["SUPABASE_DB_URL"], "SUPABASE_DB_URL")
+    for variable in ([ADMIN_VARIABLE] if admin else []) + ["SUPABASE_DB_URL"]:
+        if os.environ.get(variable):
+            return checked(os.environ[variable], variable)
     return localdb.start()

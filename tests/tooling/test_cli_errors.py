@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from scripts import dburl
 from scripts.cli import main
 
 NOT_A_URL = "notaurl"
@@ -47,3 +48,12 @@ def test_an_unreachable_database_is_one_line_and_exit_1(command, capsys):
     line = one_error_line(capsys)
     assert line.startswith(f"ugig-db {command[0]}: database unavailable:") and "127.0.0.1" in line
 
+
+
+def test_admin_commands_take_the_admin_url_first_and_reconcile_the_services(capsys, monkeypatch):
+    # The deploy migrates as postgres while the service's URL is ugig_service's (docs/deploy.md).
+    monkeypatch.setenv("SUPABASE_DB_URL", NOBODY_LISTENS)
+    monkeypatch.setenv("SUPABASE_ADMIN_DB_URL", NOT_A_URL)
+    assert main(["migrate"]) == 1
+    assert one_error_line(capsys).startswith("ugig-db migrate: SUPABASE_ADMIN_DB_URL is not a PostgreSQL URL")
+    assert dburl.resolve(None, admin=False) == NOBODY_LISTENS
