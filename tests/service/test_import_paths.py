@@ -10,7 +10,7 @@ import pytest
 
 
 
-@pytest.mark.parametrize("module", ["webhook_service.email.worker"])
+@pytest.mark.parametrize("module", ["webhook_service.email.worker", "webhook_service.webhooks.worker"])
 def test_a_worker_imports_no_web_framework_and_no_billing(module):
     probe = (f"import json, sys, {module}; "
              f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {{'flask', 'werkzeug', 'stripe', 'gevent'}} "

@@ -31,7 +31,7 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from webhook_service import config
+from webhook_service import config, logs
 from webhook_service.webhooks import sender
 from webhook_service.webhooks.addresses import Resolver, system_resolver
 
@@ -172,17 +172,6 @@ class Worker:
                     self.slot_freed.wait(self.settings.poll_seconds)
 
 
-class _JsonLines(logging.Formatter):
-    """One JSON object per line on stdout, as the web service logs (without its Flask parts)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        line = {"ts": self.formatTime(record), "level": record.levelname.lower(), "logger": record.name,
-                "msg": record.getMessage(), **getattr(record, "fields", {})}
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str)
-
-
 def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ugig-webhook-worker", description=__doc__.splitlines()[0])
     mode = parser.add_mutually_exclusive_group()
@@ -199,9 +188,7 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
     except config.ConfigError as exc:
         print(f"ugig-webhook-worker: {exc}", file=sys.stderr)
         return 2
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(_JsonLines())
-    logging.basicConfig(level=cfg.get("LOG_LEVEL", "INFO").upper(), handlers=[handler], force=True)
+    logs.configure(cfg)  # the service's JSON lines, secrets redacted
     worker = Worker(settings)
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
