@@ -9,14 +9,13 @@ the output is what the CLI would print. Regenerate after changing the API: `make
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
 
 from psycopg.conninfo import conninfo_to_dict
 
-from scripts import localdb, migrate, paths
+from scripts import generated, migrate, paths
 from scripts.scratchdb import scratch_database
 
 TYPES_FILE = paths.SUPABASE_DIR / "database.types.ts"
@@ -54,18 +53,8 @@ def render(server_url: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.dbtypes", description=__doc__)
-    parser.add_argument("--check", action="store_true", help="exit 1 if supabase/database.types.ts is stale")
-    args = parser.parse_args(argv)
-    text = render(localdb.start())
-    if args.check:
-        if not TYPES_FILE.exists() or TYPES_FILE.read_text(encoding="utf-8") != text:
-            print("supabase/database.types.ts is stale: run `make types`", file=sys.stderr)
-            return 1
-        return 0
-    TYPES_FILE.write_text(text, encoding="utf-8")
-    print(f"wrote {TYPES_FILE.relative_to(paths.PROJECT_ROOT)}")
-    return 0
+    return generated.main(TYPES_FILE, render, prog="python -m scripts.dbtypes", remedy="make types",
+                          description=__doc__, argv=argv)
 
 
 if __name__ == "__main__":

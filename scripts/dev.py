@@ -90,7 +90,7 @@ def main() -> int:
     service = f"http://127.0.0.1:{port}"
     curl = (f"curl -s -X POST {service}/jitsi/token -H {shlex.quote('Authorization: Bearer ' + demo_token)} "
             f"-H 'Content-Type: application/json' -d '{{\"call_id\": \"{call_id}\"}}'")
-    ignored = (f"\n  (SUPABASE_DB_URL from your shell is ignored: make dev uses only the local database)"
+    ignored = ("\n  (SUPABASE_DB_URL from your shell is ignored: make dev uses only the local database)"
                if shell_db_url else "")
     print(
         "\nugig local stack is up" + ignored + "\n"

@@ -9,14 +9,13 @@ changing seed/: `python -m scripts.seedsql`; `--check` exits 1 when it is stale.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from typing import Any
 
 import psycopg
 
-from scripts import localdb, migrate, paths, seed
+from scripts import generated, migrate, paths, seed
 from scripts.scratchdb import scratch_database
 
 SEED_SQL = paths.SUPABASE_DIR / "seed.sql"
@@ -59,18 +58,8 @@ def render(server_url: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.seedsql", description=__doc__)
-    parser.add_argument("--check", action="store_true", help="exit 1 if supabase/seed.sql is stale")
-    args = parser.parse_args(argv)
-    text = render(localdb.start())
-    if args.check:
-        if not SEED_SQL.exists() or SEED_SQL.read_text(encoding="utf-8") != text:
-            print("supabase/seed.sql is stale: run `python -m scripts.seedsql`", file=sys.stderr)
-            return 1
-        return 0
-    SEED_SQL.write_text(text, encoding="utf-8")
-    print(f"wrote {SEED_SQL.relative_to(paths.PROJECT_ROOT)}")
-    return 0
+    return generated.main(SEED_SQL, render, prog="python -m scripts.seedsql", remedy="make seed-sql",
+                          description=__doc__, argv=argv)
 
 
 if __name__ == "__main__":

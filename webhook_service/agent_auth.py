@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 import jwt
 import psycopg
