@@ -70,14 +70,18 @@ def post(url: str, secret: str, delivery_id: str, body: bytes, *, resolver: Reso
     expired = threading.Event()
     watchdog = threading.Timer(timeout, _abort, (conn, expired))
     watchdog.start()
+    timed_out = Attempt(None, f"timed out after {timeout:g} s")
     try:
         conn.request("POST", path, body=body, headers=headers)
         answer = conn.getresponse()
         answer.read(MAX_ANSWER_BYTES)  # a receiver's body is never needed beyond a glance
+        if expired.is_set():  # the watchdog's shutdown reads as the end of the answer, not as an error
+            return timed_out
         return Attempt(answer.status, None if 200 <= answer.status < 300 else f"HTTP {answer.status}")
     except (OSError, http.client.HTTPException) as exc:
-        timed_out = expired.is_set() or isinstance(exc, TimeoutError)
-        return Attempt(None, f"timed out after {timeout:g} s" if timed_out else f"{type(exc).__name__}: {exc}"[:500])
+        if expired.is_set() or isinstance(exc, TimeoutError):
+            return timed_out
+        return Attempt(None, f"{type(exc).__name__}: {exc}"[:500])
     finally:
         watchdog.cancel()
         conn.close()
