@@ -97,7 +97,7 @@ $$;
 revoke execute on function private.pick_username(text, text, integer) from public, anon, authenticated;
 
 /** Section - Signup */
--- rule: ID-SIGNUP, BILL-FREE-ROW
+-- rule: ID-SIGNUP, BILL-FREE-ROW, AGENT-ACCOUNT-TYPE
 create or replace function private.handle_new_user()
 returns trigger
 language plpgsql

@@ -105,7 +105,7 @@ grant execute on function private.enqueue_email(uuid, text, jsonb, text, uuid, i
 
 -- The e-mail follows the recipient's settings; with p_email_throttle_key, at most one per key and
 -- p_email_throttle window (see enqueue_email).
--- rule: NOTIF-DB-ONLY, EMAIL-ENQUEUE, NOTIF-SIDE-EFFECT
+-- rule: NOTIF-DB-ONLY, EMAIL-ENQUEUE, NOTIF-SIDE-EFFECT, HOOK-ENQUEUE
 create or replace function private.notify(
     p_user_id uuid,
     p_type text,

@@ -84,7 +84,7 @@ def effective_privileges(conn: psycopg.Connection) -> dict[str, set]:
             "schemas": schemas, "memberships": memberships, "attributes": {a for (a,) in attributes}}
 
 
-@pytest.mark.rule("API-SERVICE-ROLE")
+@pytest.mark.rule("API-SERVICE-ROLE", "AGENT-SERVICE-FUNCTIONS")
 def test_the_service_role_may_do_exactly_what_the_allow_list_says(db):
     assert effective_privileges(db.admin) == {
         "functions": SERVICE_FUNCTIONS, "tables": set(), "columns": set(), "sequences": set(),

@@ -37,12 +37,14 @@ def post(tls, url, resolver=LOOPBACK, timeout=5.0):
                        timeout=timeout, allow_loopback=True)
 
 
+@pytest.mark.rule("DELIVERY-HTTP")
 def test_at_most_1_kib_of_the_answer_is_read(tls, port):
     # The receiver announces a megabyte and sends 4 KiB: reading it all would wait for bytes that
     # never come, until the deadline.
     assert post(tls, f"https://hooks.example.com:{port}/endless") == sender.Attempt(200, None)
 
 
+@pytest.mark.rule("DELIVERY-HTTP")
 def test_a_trickling_receiver_cannot_stretch_the_deadline(tls, port):
     # A byte every 0.2 s never trips the socket timeout; the receiver hangs up after 6 s.
     assert post(tls, f"https://hooks.example.com:{port}/trickle", timeout=1.0) == \
@@ -60,6 +62,7 @@ class Rebinding:
         return ["127.0.0.1"] if self.lookups == 1 else ["10.0.0.5"]
 
 
+@pytest.mark.rule("DELIVERY-SSRF")
 def test_the_connection_goes_to_the_checked_address(tls, port, state):
     resolver = Rebinding()
     assert post(tls, f"https://rebind.example.com:{port}/ok", resolver) == sender.Attempt(204, None)

@@ -30,6 +30,7 @@ class Attempt:
     error: str | None = None
 
 
+# rule: DELIVERY-SSRF
 class _PinnedConnection(http.client.HTTPSConnection):
     """HTTPS to a fixed address, speaking TLS and HTTP for the URL's host name."""
 
@@ -44,6 +45,7 @@ class _PinnedConnection(http.client.HTTPSConnection):
         self.sock = self._ssl_context.wrap_socket(self.sock, server_hostname=self.host)
 
 
+# rule: DELIVERY-SIGNATURE
 def signed_headers(secret: str, delivery_id: str, body: bytes, now: datetime | None = None) -> dict[str, str]:
     sent_at = now or datetime.now(timezone.utc)
     return {
@@ -53,6 +55,7 @@ def signed_headers(secret: str, delivery_id: str, body: bytes, now: datetime | N
     }
 
 
+# rule: DELIVERY-HTTP, DELIVERY-SSRF
 def post(url: str, secret: str, delivery_id: str, body: bytes, *, resolver: Resolver, context: ssl.SSLContext,
          timeout: float = 10.0, allow_loopback: bool = False) -> Attempt:
     parts = urlsplit(url)
