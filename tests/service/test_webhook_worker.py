@@ -163,7 +163,6 @@ def test_address_policy(address, public):
     assert is_public(ipaddress.ip_address(address)) is public
 
 
-@pytest.mark.rule("DELIVERY-ISOLATION", "DELIVERY-HTTP")
 def test_a_hanging_receiver_does_not_delay_the_others(db, owner, port, state, make_worker):
     state.hang_seconds = 5
     hook(db, owner, f"https://hooks.example.com:{port}/hang")
