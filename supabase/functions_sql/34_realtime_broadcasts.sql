@@ -199,7 +199,7 @@ execute function private.conversation_participants_broadcast_read();
 -- last_message and last_message_at as my_conversations() returns them, when the message is the
 -- conversation's latest (a message inserted with an earlier time is not). One broadcast instead of
 -- a notification and a conversation_updated. unread_count is left out: the message adds one to it
--- (docs/realtime.md), and counting it here cost as much as another broadcast.
+-- (docs/realtime.md), and counting it here cost nearly as much as another broadcast.
 create or replace function private.notifications_broadcast()
 returns trigger
 language plpgsql
@@ -239,6 +239,7 @@ begin
             into v_conversation
             from public.messages as m
             where m.id = v_message_id
+                -- Only a message sent to the notified user: nothing from others' conversations.
                 and m.recipient_id = new.user_id
                 and not exists (
                     select 1

@@ -121,6 +121,7 @@ begin
             into v_conversation
             from public.messages as m
             where m.id = v_message_id
+                -- Only a message sent to the notified user: nothing from others' conversations.
                 and m.recipient_id = new.user_id
                 and not exists (
                     select 1
