@@ -337,6 +337,11 @@ begin
             from public.webhook_deliveries as d
             join public.webhooks as w on w.id = d.webhook_id
             where d.status in ('pending', 'failed') and d.next_attempt_at <= now() and w.active
+                -- A webhook already at its cap is skipped before the window is cut: the backlog
+                -- of a hanging receiver must not fill the window and starve everyone else.
+                and not exists (
+                    select 1 from in_flight as f where f.webhook_id = d.webhook_id and f.n >= 4
+                )
             order by d.next_attempt_at
             limit p_limit * 4
         ) as x
