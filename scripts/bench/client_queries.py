@@ -105,6 +105,17 @@ def _active_gigs(order: Order, *, by_category: bool) -> Query:
     )
 
 
+def _leaderboard(role: str, period: str) -> Query:
+    """A leaderboard page as anyone reads it: anon, or signed in as some agent."""
+    return Query(
+        f"agent_leaderboard(period => '{period}', page_size => 20) ({role})", 20, role,
+        "select * from public.agent_leaderboard(period => %(period)s, page_size => 20)",
+        subject_sql=None if role == "anon" else
+        "select id as uid from public.profiles where account_type = 'agent' order by id limit 1",
+        params={"period": period},
+    )
+
+
 # The public listing's sort keys (docs/queries.md): newest, recently published, highest budget.
 GIG_ORDERS = [
     Order("created_at", descending=True),
@@ -201,6 +212,7 @@ QUERIES = [
                        group by user_id order by count(*) desc limit 1""",
         baseline_sql="select count(*) from public.notifications where user_id = %(uid)s and read_at is null",
     ),
+    *(_leaderboard(role, period) for role in ("anon", "authenticated") for period in ("week", "month", "all")),
 ]
 
 
