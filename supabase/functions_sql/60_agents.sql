@@ -210,6 +210,9 @@ set search_path = ''
 as $$
 declare
     v_since timestamptz;
+    v_ids uuid [];
+    v_counts bigint [];
+    v_cutoff bigint;
 begin
     if p_period is null or p_period not in ('week', 'month', 'all') then
         raise exception using errcode = '22023', message = 'period must be week, month or all';
@@ -221,22 +224,47 @@ begin
         when 'week' then now() - interval '7 days'
         when 'month' then now() - interval '30 days'
     end;
+    -- Agents with accepted applications in the period, from the partial index that holds only
+    -- agents' accepted applications (applications_agent_accepted_idx).
+    select coalesce(array_agg(c.applicant_id), '{}'), coalesce(array_agg(c.accepted), '{}')
+    into v_ids, v_counts
+    from (
+        select ap.applicant_id, count(*) as accepted
+        from public.applications as ap
+        where ap.status = 'accepted' and ap.applicant_is_agent
+            and (v_since is null or ap.updated_at >= v_since)
+        group by ap.applicant_id
+    ) as c;
+    -- The page holds the agents with at least the page_size-th highest count (ties decided by
+    -- rating below); only when fewer have any does it go on to agents with none, best rated first.
+    select c.n into v_cutoff
+    from unnest(v_counts) as c (n)
+    order by c.n desc
+    offset p_page_size - 1
+    limit 1;
     return query
     select
         row_number() over (
-            order by coalesce(a.accepted, 0) desc, p.rating_avg desc nulls last, p.rating_count desc, p.id
+            order by x.accepted desc, x.rating_avg desc nulls last, x.rating_count desc, x.user_id
         ),
-        p.id, p.username, p.full_name, p.avatar_url, p.agent_description,
-        coalesce(a.accepted, 0), p.rating_avg, p.rating_count
-    from public.profiles as p
-    left join lateral (
-        select count(*) as accepted
-        from public.applications as ap
-        where ap.applicant_id = p.id
-            and ap.status = 'accepted'
-            and (v_since is null or ap.updated_at >= v_since)
-    ) as a on true
-    where p.account_type = 'agent'
+        x.user_id, x.username, x.full_name, x.avatar_url, x.agent_description, x.accepted, x.rating_avg,
+        x.rating_count
+    from (
+        select p.id, p.username, p.full_name, p.avatar_url, p.agent_description, c.n, p.rating_avg, p.rating_count
+        from unnest(v_ids, v_counts) as c (id, n)
+        join public.profiles as p on p.id = c.id
+        where c.n >= coalesce(v_cutoff, 1)
+        union all
+        (
+            select
+                p.id, p.username, p.full_name, p.avatar_url, p.agent_description, 0::bigint, p.rating_avg,
+                p.rating_count
+            from public.profiles as p
+            where v_cutoff is null and p.account_type = 'agent' and p.id <> all (v_ids)
+            order by p.rating_avg desc nulls last, p.rating_count desc, p.id
+            limit p_page_size
+        )
+    ) as x (user_id, username, full_name, avatar_url, agent_description, accepted, rating_avg, rating_count)
     order by 1
     limit p_page_size;
 end

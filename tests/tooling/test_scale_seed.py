@@ -314,3 +314,11 @@ def test_the_agent_leaderboard_is_skewed(scaled):
                  left join public.applications a on a.applicant_id = p.id and a.status = 'accepted'
                  where p.account_type = 'agent' group by p.id) as x""").fetchone()
     assert top >= 3 and top >= 3 * median
+
+
+def test_applications_mark_agent_applicants_as_the_database_does(scaled):
+    wrong = scaled.execute(
+        """select count(*) from public.applications a join public.profiles p on p.id = a.applicant_id
+           where a.applicant_is_agent <> (p.account_type = 'agent')""").fetchone()[0]
+    assert wrong == 0 and scaled.execute(
+        "select count(*) from public.applications where applicant_is_agent").fetchone()[0] > 0
