@@ -409,6 +409,7 @@ def prepare_local(scale: float) -> str:
 
 
 def run(db_url: str | None) -> None:
+    load_before = os.getloadavg()[0]
     scale = float(os.environ.get("BENCH_SCALE", "1"))
     url = db_url or prepare_local(scale)
     results: list[Result] = []
@@ -430,7 +431,9 @@ def run(db_url: str | None) -> None:
     where = f"scale {scale:g} (local `{BENCH_DB}`)" if db_url is None else "the database given"
     _report.replace_section("queries", (
         "## Client queries\n\n"
-        f"Measured {stamp} on {where}: {sizes} rows. Up to {ITERATIONS} requests each "
+        f"Measured {stamp} on {where}: {sizes} rows; load average {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after ({os.cpu_count()} cores shared with other work). Up to {ITERATIONS} "
+        "requests each "
         f"(fewer when a query needs more than {SECONDS_PER_QUERY:g} s for them), PostgREST-style "
         "(one transaction, `set local role`, JWT claims); times are the query's execution and fetch. "
         "RLS ratio = median as the client role / median as `postgres` with the same claims (a miss when "

@@ -210,9 +210,6 @@ set search_path = ''
 as $$
 declare
     v_since timestamptz;
-    v_ids uuid [];
-    v_counts bigint [];
-    v_cutoff bigint;
 begin
     if p_period is null or p_period not in ('week', 'month', 'all') then
         raise exception using errcode = '22023', message = 'period must be week, month or all';
@@ -224,47 +221,48 @@ begin
         when 'week' then now() - interval '7 days'
         when 'month' then now() - interval '30 days'
     end;
-    -- Agents with accepted applications in the period, from the partial index that holds only
-    -- agents' accepted applications (applications_agent_accepted_idx).
-    select coalesce(array_agg(c.applicant_id), '{}'), coalesce(array_agg(c.accepted), '{}')
-    into v_ids, v_counts
-    from (
-        select ap.applicant_id, count(*) as accepted
+    return query
+    with counted as materialized (
+        -- Agents with accepted applications in the period, from the partial index that holds only
+        -- agents' accepted applications (applications_agent_accepted_idx).
+        select ap.applicant_id as id, count(*) as n
         from public.applications as ap
         where ap.status = 'accepted' and ap.applicant_is_agent
             and (v_since is null or ap.updated_at >= v_since)
         group by ap.applicant_id
-    ) as c;
-    -- The page holds the agents with at least the page_size-th highest count (ties decided by
-    -- rating below); only when fewer have any does it go on to agents with none, best rated first.
-    select c.n into v_cutoff
-    from unnest(v_counts) as c (n)
-    order by c.n desc
-    offset p_page_size - 1
-    limit 1;
-    return query
+    ),
+    cutoff as materialized (
+        -- The page holds the agents with at least the page_size-th highest count (ties are
+        -- decided by rating below); none when fewer agents than the page have any.
+        select c.n from counted as c order by c.n desc offset p_page_size - 1 limit 1
+    ),
+    leaders as (
+        select p.*, c.n
+        from counted as c
+        cross join lateral (
+            select p.id, p.username, p.full_name, p.avatar_url, p.agent_description, p.rating_avg, p.rating_count
+            from public.profiles as p
+            where p.id = c.id
+            offset 0  -- one index lookup per leader (a join would plan for every counted agent)
+        ) as p
+        where c.n >= coalesce((select x.n from cutoff as x), 1)
+    ),
+    others as (
+        -- Only when the leaders do not fill the page: agents with none in the period, best rated first.
+        select p.id, p.username, p.full_name, p.avatar_url, p.agent_description, p.rating_avg, p.rating_count,
+            0::bigint as n
+        from public.profiles as p
+        where not exists (select 1 from cutoff) and p.account_type = 'agent'
+            and not exists (select 1 from counted as c where c.id = p.id)
+        order by p.rating_avg desc nulls last, p.rating_count desc, p.id
+        limit p_page_size
+    )
     select
         row_number() over (
-            order by x.accepted desc, x.rating_avg desc nulls last, x.rating_count desc, x.user_id
+            order by x.n desc, x.rating_avg desc nulls last, x.rating_count desc, x.id
         ),
-        x.user_id, x.username, x.full_name, x.avatar_url, x.agent_description, x.accepted, x.rating_avg,
-        x.rating_count
-    from (
-        select p.id, p.username, p.full_name, p.avatar_url, p.agent_description, c.n, p.rating_avg, p.rating_count
-        from unnest(v_ids, v_counts) as c (id, n)
-        join public.profiles as p on p.id = c.id
-        where c.n >= coalesce(v_cutoff, 1)
-        union all
-        (
-            select
-                p.id, p.username, p.full_name, p.avatar_url, p.agent_description, 0::bigint, p.rating_avg,
-                p.rating_count
-            from public.profiles as p
-            where v_cutoff is null and p.account_type = 'agent' and p.id <> all (v_ids)
-            order by p.rating_avg desc nulls last, p.rating_count desc, p.id
-            limit p_page_size
-        )
-    ) as x (user_id, username, full_name, avatar_url, agent_description, accepted, rating_avg, rating_count)
+        x.id, x.username, x.full_name, x.avatar_url, x.agent_description, x.n, x.rating_avg, x.rating_count
+    from (select * from leaders union all select * from others) as x
     order by 1
     limit p_page_size;
 end

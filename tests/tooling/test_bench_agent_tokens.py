@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from scripts.bench import _http_load as http_load
+from scripts.bench import _proc
 from scripts.bench import agent_tokens as bench
 
 
@@ -37,6 +38,6 @@ def test_a_tiny_run_exchanges_every_key_through_gunicorn_as_ugig_service(db, mon
     monkeypatch.setattr(bench, "KEYS", 3)
     keys = bench.prepare(db.url)
     assert len(set(keys)) == 3 and all(k.startswith("ugig_sk_") for k in keys)
-    phase = bench.over_http(db.service_url, keys, 6)
-    assert phase.answers == {"access_token": 6} and phase.rate > 0
+    phase, postgres_cpu = bench.over_http(db.service_url, keys, 6, _proc.postmaster_pid(db.url))
+    assert phase.answers == {"access_token": 6} and phase.rate > 0 and postgres_cpu is not None
     assert db.execute("select count(*) from public.api_keys where last_used_at is not null") == [(3,)]
