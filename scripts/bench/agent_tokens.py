@@ -61,7 +61,8 @@ def token_requests(keys: list[str], port: int, count: int) -> list[bytes]:
             "Content-Length: 0\r\n\r\n".encode() for i in range(count)]
 
 
-def over_http(url: str, keys: list[str], count: int, postmaster: int | None = None) -> tuple[http_load.Phase, float | None]:
+def over_http(url: str, keys: list[str], count: int,
+              postmaster: int | None = None) -> tuple[http_load.Phase, float | None]:
     """`count` exchanges with the service under gunicorn, after a warm-up of one per key; with the
     local server's postmaster, also the Postgres server's CPU seconds during the timed exchanges."""
     port = http_load.free_port()
@@ -122,8 +123,8 @@ def run(db_url: str | None) -> None:
                   f"{_report.percentile(http.latencies, 99):.1f} ms; CPU per token: load generator "
                   f"{http.cpu_us(http.client_cpu)} µs, gunicorn {http.cpu_us(http.service_cpu)} µs, Postgres "
                   f"{postgres} µs, rest {http.cpu_us(rest)} µs)", flush=True)
-            rows.append([label, f"{http.rate:,.0f} ({verdict})", refused,
-                         f"{_report.percentile(http.latencies, 50):.1f}", f"{_report.percentile(http.latencies, 99):.1f}",
+            p50, p99 = _report.percentile(http.latencies, 50), _report.percentile(http.latencies, 99)
+            rows.append([label, f"{http.rate:,.0f} ({verdict})", refused, f"{p50:.1f}", f"{p99:.1f}",
                          http.cpu_us(http.client_cpu), http.cpu_us(http.service_cpu), postgres, http.cpu_us(rest),
                          f"{cores * http.requests / ours:,.0f}"])
     signing, signing_cpu = signing_only()

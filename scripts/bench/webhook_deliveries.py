@@ -17,8 +17,9 @@ deliveries ÷ the time between the first and the last delivery. CPU per delivery
 ceiling, cores ÷ CPU per delivery).
 
 Hanging receiver: events arrive for HANG_SECONDS at HANG_LOAD of the rate HANG_WORKERS workers
-reached (at most half the target), one in ten for the owner of a webhook whose receiver hangs; delay = delivered_at − the delivery's due time (its
-created_at, the first attempt being due at once), both Postgres' clock.
+reached (at most half the target), one in ten for the owner of a webhook whose receiver hangs;
+delay = delivered_at − the delivery's due time (its created_at, the first attempt being due at
+once), both Postgres' clock.
 """
 
 from __future__ import annotations
@@ -218,8 +219,8 @@ def run(db_url: str | None) -> None:
                                                                 offered)
                 p50, p99 = _report.percentile(delays, 50), _report.percentile(delays, 99)
                 verdict = "ok" if p99 <= TARGET_P99_DELAY_S and len(delays) == healthy else "MISSED"
-                print(f"hanging receiver{where}, {offered} events/s: p99 delay {p99:.2f} s (target: {verdict}; p50 {p50:.2f} s, "
-                      f"max {max(delays):.2f} s; {hung} hung attempts)", flush=True)
+                print(f"hanging receiver{where}, {offered} events/s: p99 delay {p99:.2f} s (target: {verdict}; "
+                      f"p50 {p50:.2f} s, max {max(delays):.2f} s; {hung} hung attempts)", flush=True)
                 hang_rows.append([f"{HANG_WORKERS}{where}", str(offered), f"{len(delays):,}/{healthy:,}", f"{p50:.2f}",
                                   f"{p99:.2f} ({verdict})", f"{max(delays):.2f}", str(hung)])
         finally:
@@ -232,8 +233,8 @@ def run(db_url: str | None) -> None:
         ["workers", f"deliveries/s (≥ {TARGET_PER_SECOND})", "CPU µs/delivery: workers", "receiver", "Postgres",
          f"ceiling of {cores} cores, deliveries/s"], rows)
     hang_table = _report.markdown_table(
-        ["workers", "events/s offered", "healthy deliveries sent", "p50 delay, s", f"p99 delay, s (≤ {TARGET_P99_DELAY_S:g})",
-         "max delay, s", "attempts to the hanging receiver"], hang_rows)
+        ["workers", "events/s offered", "healthy deliveries sent", "p50 delay, s",
+         f"p99 delay, s (≤ {TARGET_P99_DELAY_S:g})", "max delay, s", "attempts to the hanging receiver"], hang_rows)
     _report.replace_section(
         "webhooks",
         "## Webhook deliveries\n\n"

@@ -106,12 +106,13 @@ begin
     candidates as (
         select x.id, x.next_attempt_at
         from hooks as h
-        join public.webhooks as w on w.id = h.webhook_id and w.active
         left join in_flight as f on f.webhook_id = h.webhook_id
         cross join lateral (
             select d.id, d.next_attempt_at
             from public.webhook_deliveries as d
             where d.webhook_id = h.webhook_id and d.status in ('pending', 'failed') and d.next_attempt_at <= now()
+                -- per webhook found (a join would scan every webhook when the estimate is off)
+                and exists (select 1 from public.webhooks as w where w.id = h.webhook_id and w.active)
             order by d.next_attempt_at
             limit greatest(0, 4 - coalesce(f.n, 0))
         ) as x
