@@ -166,7 +166,7 @@ def with_a_hanging_receiver(conn: psycopg.Connection, url: str, ca_file: str, ow
     workers = Workers(HANG_WORKERS, url, ca_file)
     try:
         ticks = int(HANG_SECONDS * 10)
-        per_tick = max(10, rate // 10)
+        per_tick = rate // 10  # one in ten of each tick's events to the hanging receiver
         started = time.monotonic()
         for tick in range(ticks):
             # Nine in ten events for healthy receivers (round-robin), one in ten for the hanging one.
@@ -214,7 +214,7 @@ def run(db_url: str | None) -> None:
                     rows.append([f"{count}{where}", f"{rate:,.0f} ({verdict})", f"{workers_us:,.0f}",
                                  f"{receiver_us:,.0f}", f"{server_us:,.0f}" if postmaster else "n/a (remote)",
                                  f"{cores * 1e6 / total:,.0f}"])
-                offered = max(10, int(min(TARGET_PER_SECOND / 2, rates[HANG_WORKERS] * HANG_LOAD)) // 10 * 10)
+                offered = max(100, int(min(TARGET_PER_SECOND / 2, rates[HANG_WORKERS] * HANG_LOAD)) // 100 * 100)
                 delays, healthy, hung = with_a_hanging_receiver(conn, service_url, tls.ca_file, owners, hanging,
                                                                 offered)
                 p50, p99 = _report.percentile(delays, 50), _report.percentile(delays, 99)
@@ -247,7 +247,7 @@ def run(db_url: str | None) -> None:
         "deliveries ÷ the time from the first delivery to the last. CPU per delivery from /proc; the ceiling "
         f"is cores ÷ the sum.\n\n{table}\n\n"
         f"**One receiver hanging**: events for {HANG_SECONDS:g} s at {HANG_LOAD:.0%} of the rate the same number "
-        f"of workers reached above (at most {TARGET_PER_SECOND // 2}/s), one in ten to a "
+        f"of workers reached above, in hundreds (at least 100/s, at most {TARGET_PER_SECOND // 2}/s), one in ten to a "
         "webhook whose receiver never answers (each attempt ends at the 10 s timeout; at most 4 are in flight "
         "per webhook, the database's claim enforces it); delay = delivered_at − due time (created_at), "
         f"Postgres' clock.\n\n{hang_table}\n\n"
