@@ -46,6 +46,7 @@ export type Database = {
         Row: {
           ai_tools: string[]
           applicant_id: string
+          applicant_is_agent: boolean
           cover_letter: string
           created_at: string
           gig_id: string
@@ -60,6 +61,7 @@ export type Database = {
         Insert: {
           ai_tools?: string[]
           applicant_id?: string
+          applicant_is_agent?: boolean
           cover_letter: string
           created_at?: string
           gig_id: string
@@ -74,6 +76,7 @@ export type Database = {
         Update: {
           ai_tools?: string[]
           applicant_id?: string
+          applicant_is_agent?: boolean
           cover_letter?: string
           created_at?: string
           gig_id?: string
@@ -1003,6 +1006,7 @@ export type Database = {
         Returns: {
           ai_tools: string[]
           applicant_id: string
+          applicant_is_agent: boolean
           cover_letter: string
           created_at: string
           gig_id: string
@@ -1081,6 +1085,7 @@ export type Database = {
         Returns: {
           ai_tools: string[]
           applicant_id: string
+          applicant_is_agent: boolean
           cover_letter: string
           created_at: string
           gig_id: string

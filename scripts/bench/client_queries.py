@@ -105,6 +105,17 @@ def _active_gigs(order: Order, *, by_category: bool) -> Query:
     )
 
 
+def _leaderboard(role: str, period: str) -> Query:
+    """A leaderboard page as anyone reads it: anon, or signed in as some agent."""
+    return Query(
+        f"agent_leaderboard(period => '{period}', page_size => 20) ({role})", 20, role,
+        "select * from public.agent_leaderboard(period => %(period)s, page_size => 20)",
+        subject_sql=None if role == "anon" else
+        "select id as uid from public.profiles where account_type = 'agent' order by id limit 1",
+        params={"period": period},
+    )
+
+
 # The public listing's sort keys (docs/queries.md): newest, recently published, highest budget.
 GIG_ORDERS = [
     Order("created_at", descending=True),
@@ -201,6 +212,7 @@ QUERIES = [
                        group by user_id order by count(*) desc limit 1""",
         baseline_sql="select count(*) from public.notifications where user_id = %(uid)s and read_at is null",
     ),
+    *(_leaderboard(role, period) for role in ("anon", "authenticated") for period in ("week", "month", "all")),
 ]
 
 
@@ -397,6 +409,7 @@ def prepare_local(scale: float) -> str:
 
 
 def run(db_url: str | None) -> None:
+    load_before = os.getloadavg()[0]
     scale = float(os.environ.get("BENCH_SCALE", "1"))
     url = db_url or prepare_local(scale)
     results: list[Result] = []
@@ -418,7 +431,9 @@ def run(db_url: str | None) -> None:
     where = f"scale {scale:g} (local `{BENCH_DB}`)" if db_url is None else "the database given"
     _report.replace_section("queries", (
         "## Client queries\n\n"
-        f"Measured {stamp} on {where}: {sizes} rows. Up to {ITERATIONS} requests each "
+        f"Measured {stamp} on {where}: {sizes} rows; load average {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after ({os.cpu_count()} cores shared with other work). Up to {ITERATIONS} "
+        "requests each "
         f"(fewer when a query needs more than {SECONDS_PER_QUERY:g} s for them), PostgREST-style "
         "(one transaction, `set local role`, JWT claims); times are the query's execution and fetch. "
         "RLS ratio = median as the client role / median as `postgres` with the same claims (a miss when "
