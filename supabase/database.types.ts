@@ -1041,6 +1041,34 @@ export type Database = {
         Args: { conversation_id: string }
         Returns: string
       }
+      my_applications: {
+        Args: {
+          before_created_at?: string
+          before_id?: string
+          page_size?: number
+          role?: string
+        }
+        Returns: {
+          ai_tools: string[]
+          applicant_id: string
+          cover_letter: string
+          created_at: string
+          gig_id: string
+          id: string
+          portfolio_urls: string[]
+          poster_id: string
+          proposed_rate: number | null
+          proposed_timeline: string | null
+          status: string
+          updated_at: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "applications"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       my_conversations: {
         Args: { cursor?: string; page_size?: number }
         Returns: {
