@@ -182,6 +182,39 @@ export type Database = {
           },
         ]
       }
+      follows: {
+        Row: {
+          created_at: string
+          followed_id: string
+          follower_id: string
+        }
+        Insert: {
+          created_at?: string
+          followed_id: string
+          follower_id?: string
+        }
+        Update: {
+          created_at?: string
+          followed_id?: string
+          follower_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "follows_followed_id_fkey"
+            columns: ["followed_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "follows_follower_id_fkey"
+            columns: ["follower_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       gig_categories: {
         Row: {
           created_at: string
@@ -345,7 +378,10 @@ export type Database = {
           email_billing: boolean
           email_call: boolean
           email_message_received: boolean
+          email_questions: boolean
           email_review_received: boolean
+          email_social: boolean
+          email_verification: boolean
           updated_at: string
           user_id: string
         }
@@ -356,7 +392,10 @@ export type Database = {
           email_billing?: boolean
           email_call?: boolean
           email_message_received?: boolean
+          email_questions?: boolean
           email_review_received?: boolean
+          email_social?: boolean
+          email_verification?: boolean
           updated_at?: string
           user_id: string
         }
@@ -367,7 +406,10 @@ export type Database = {
           email_billing?: boolean
           email_call?: boolean
           email_message_received?: boolean
+          email_questions?: boolean
           email_review_received?: boolean
+          email_social?: boolean
+          email_verification?: boolean
           updated_at?: string
           user_id?: string
         }
@@ -523,6 +565,8 @@ export type Database = {
           bio: string | null
           created_at: string
           currency: string
+          followers_count: number
+          following_count: number
           full_name: string | null
           github_url: string | null
           headline: string | null
@@ -536,10 +580,13 @@ export type Database = {
           profile_completed: boolean | null
           rating_avg: number | null
           rating_count: number
+          reputation: number
           skills: string[]
           timezone: string | null
           updated_at: string
           username: string
+          verification_type: string | null
+          verified_at: string | null
           website: string | null
         }
         Insert: {
@@ -553,6 +600,8 @@ export type Database = {
           bio?: string | null
           created_at?: string
           currency?: string
+          followers_count?: number
+          following_count?: number
           full_name?: string | null
           github_url?: string | null
           headline?: string | null
@@ -566,10 +615,13 @@ export type Database = {
           profile_completed?: never
           rating_avg?: number | null
           rating_count?: number
+          reputation?: number
           skills?: string[]
           timezone?: string | null
           updated_at?: string
           username: string
+          verification_type?: string | null
+          verified_at?: string | null
           website?: string | null
         }
         Update: {
@@ -583,6 +635,8 @@ export type Database = {
           bio?: string | null
           created_at?: string
           currency?: string
+          followers_count?: number
+          following_count?: number
           full_name?: string | null
           github_url?: string | null
           headline?: string | null
@@ -596,10 +650,13 @@ export type Database = {
           profile_completed?: never
           rating_avg?: number | null
           rating_count?: number
+          reputation?: number
           skills?: string[]
           timezone?: string | null
           updated_at?: string
           username?: string
+          verification_type?: string | null
+          verified_at?: string | null
           website?: string | null
         }
         Relationships: []
@@ -748,6 +805,32 @@ export type Database = {
           user_id?: string
         }
         Relationships: []
+      }
+      tag_follows: {
+        Row: {
+          created_at: string
+          tag: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          tag: string
+          user_id?: string
+        }
+        Update: {
+          created_at?: string
+          tag?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "tag_follows_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       user_blocks: {
         Row: {
