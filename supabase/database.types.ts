@@ -182,6 +182,48 @@ export type Database = {
           },
         ]
       }
+      endorsements: {
+        Row: {
+          comment: string | null
+          created_at: string
+          endorsed_id: string
+          endorser_id: string
+          id: string
+          skill: string
+        }
+        Insert: {
+          comment?: string | null
+          created_at?: string
+          endorsed_id: string
+          endorser_id?: string
+          id?: string
+          skill: string
+        }
+        Update: {
+          comment?: string | null
+          created_at?: string
+          endorsed_id?: string
+          endorser_id?: string
+          id?: string
+          skill?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "endorsements_endorsed_id_fkey"
+            columns: ["endorsed_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "endorsements_endorser_id_fkey"
+            columns: ["endorser_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       follows: {
         Row: {
           created_at: string
@@ -1176,6 +1218,13 @@ export type Database = {
       create_webhook: {
         Args: { description?: string; events: string[]; url: string }
         Returns: Json
+      }
+      endorsement_counts: {
+        Args: { user_id: string }
+        Returns: {
+          endorsements: number
+          skill: string
+        }[]
       }
       mark_all_notifications_read: {
         Args: Record<PropertyKey, never>
