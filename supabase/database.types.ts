@@ -957,6 +957,47 @@ export type Database = {
         }
         Relationships: []
       }
+      verification_requests: {
+        Row: {
+          created_at: string
+          decided_at: string | null
+          evidence: string
+          id: string
+          note: string | null
+          status: string
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          decided_at?: string | null
+          evidence: string
+          id?: string
+          note?: string | null
+          status?: string
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          decided_at?: string | null
+          evidence?: string
+          id?: string
+          note?: string | null
+          status?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "verification_requests_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       video_calls: {
         Row: {
           application_id: string | null
@@ -1250,6 +1291,11 @@ export type Database = {
       }
       record_gig_view: { Args: { gig_id: string }; Returns: boolean }
       redeliver_webhook_delivery: { Args: { id: string }; Returns: undefined }
+      request_verification: { Args: { evidence?: string }; Returns: Json }
+      review_verification_request: {
+        Args: { approve: boolean; id: string; note?: string }
+        Returns: Json
+      }
       revoke_api_key: { Args: { id: string }; Returns: undefined }
       rotate_webhook_secret: { Args: { id: string }; Returns: Json }
       search_gigs: {
