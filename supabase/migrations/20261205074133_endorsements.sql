@@ -24,6 +24,6 @@ on public.endorsements (endorser_id, endorsed_id, lower(skill));
 create index endorsements_endorsed_skill_idx on public.endorsements (endorsed_id, lower(skill), created_at);
 
 comment on table public.endorsements is
-'Skill endorsements. Public; one per endorser, endorsed person and skill (case-insensitive); the skill must be on '
-'the endorsed profile; never yourself; the endorser deletes. Per-skill counts: endorsement_counts(user_id).';
+'Skill endorsements. Public; the endorser writes and deletes. Per-skill counts: endorsement_counts(user_id). '
+'Rules: docs/rules.md (ENDORSE-*).';
 comment on column public.endorsements.skill is 'The endorsed skill, spelled as on the endorsed profile.';

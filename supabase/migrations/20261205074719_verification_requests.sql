@@ -28,5 +28,5 @@ create index verification_requests_pending_idx on public.verification_requests (
 where status = 'pending';
 
 comment on table public.verification_requests is
-'The caller''s verification requests: evidence, status (pending | approved | rejected), the reviewer''s note. '
-'Opened by request_verification when the automatic criteria do not hold; one pending at a time; the owner reads.';
+'The caller''s verification requests: evidence, status (pending | approved | rejected) and the reviewer''s note. '
+'Opened by request_verification, decided by the service; the owner reads. Rules: docs/rules.md (VERIFY-*).';
