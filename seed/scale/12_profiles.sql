@@ -1,7 +1,7 @@
 -- What the signup trigger and the users' own edits leave: 70%% complete profiles, 10%% agents.
 insert into public.profiles (
     id, username, full_name, headline, bio, location, timezone, skills, ai_tools, hourly_rate,
-    account_type, is_available, is_verified, last_active_at, created_at, updated_at
+    account_type, is_available, is_verified, verified_at, verification_type, last_active_at, created_at, updated_at
 )
 select
     u.id,
@@ -21,6 +21,9 @@ select
     case when mod(i, 10) = 7 then 'agent' else 'human' end,
     pg_temp.h(i, 18) < 0.8,
     pg_temp.h(i, 19) < 0.1,
+    -- What the verification trigger stamps on a verified profile.
+    case when pg_temp.h(i, 19) < 0.1 then u.created_at + interval '7 days' end,
+    case when pg_temp.h(i, 19) < 0.1 then 'manual' end,
     %(t0)s::timestamptz - pg_temp.h(i, 20) * interval '60 days',
     u.created_at,
     u.created_at

@@ -116,6 +116,19 @@ def test_questions_are_read_wherever_the_gig_is(db, people, as_actor, gig, quest
 
 
 @pytest.mark.rule("QA-READ")
+@pytest.mark.parametrize("actor", ["anon", "owner", "stranger", "blocked"])
+def test_every_question_readable_is_on_a_gig_the_reader_sees(db, people, as_actor, gig, question, actor):
+    # The read policy is `true` because a question's gig is always public: it was active when
+    # asked, and no gig goes back to draft.
+    db.as_user(people["ada"]).rejects("PT409", "update public.gigs set status = 'draft' where id = %s returning id",
+                                      (gig["id"],))
+    caller = as_actor(actor)
+    assert caller.scalar("select count(*) from public.gig_questions") == 1
+    assert caller.scalar("select count(*) from public.gig_questions as q "
+                         "where not exists (select 1 from public.gigs as g where g.id = q.gig_id)") == 0
+
+
+@pytest.mark.rule("QA-READ")
 def test_a_deleted_gig_takes_its_questions_along(db, people, gig, question):
     db.as_user(people["ada"]).one(REPLY, (gig["id"], question, "BigQuery."))
     db.as_user(people["ada"]).one("delete from public.gigs where id = %s returning id", (gig["id"],))
