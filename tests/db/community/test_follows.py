@@ -179,3 +179,17 @@ def test_the_notification_reaches_the_followed_users_realtime_topic(db, people):
     rows = db.execute("select topic, payload -> 'notification' ->> 'type' from realtime.messages "
                       "where event = 'notification_created'")
     assert rows == [(f"user:{ada.id}", "new_follower")]
+
+
+@pytest.mark.parametrize(("kind", "setting"), [
+    ("question_received", "email_questions"), ("question_answered", "email_questions"),
+    ("new_follower", "email_social"), ("endorsement_received", "email_social"),
+    ("verification_decided", "email_verification"),
+])
+def test_one_click_unsubscribe_turns_off_the_kinds_setting_only(db, people, kind, setting):
+    ada = people["ada"]
+    assert db.execute("select private.email_unsubscribe(%s, %s)", (ada.id, kind)) == [(True,)]
+    [settings] = db.as_user(ada).sql("select email_questions, email_social, email_verification, email_call "
+                                     "from public.notification_settings")
+    assert settings == {"email_questions": setting != "email_questions", "email_social": setting != "email_social",
+                        "email_verification": setting != "email_verification", "email_call": True}
