@@ -1,6 +1,7 @@
 """`ugig-db seed --scale N`: a marketplace of N x (200k users, 1M gigs, 5M applications, 1M
-conversations, 10M messages, 2M notifications, 1M saved gigs), generated set-based in SQL
-(seed/scale/). A tenth of the users are agents; most agents hold API keys, some webhooks.
+conversations, 10M messages, 2M notifications, 1M saved gigs, 2M follows, 1M endorsements,
+500k gig questions and replies), generated set-based in SQL (seed/scale/). A tenth of the users
+are agents; most agents hold API keys, some webhooks.
 
 Bulk-loading through per-row triggers would take hours (and trip the rate limits), so the
 generator runs as a superuser with `session_replication_role = replica`: triggers, including
@@ -32,6 +33,10 @@ BASE = {
     "messages": 10_000_000,
     "notifications": 2_000_000,
     "saved_gigs": 1_000_000,
+    "follows": 2_000_000,
+    "endorsements": 1_000_000,
+    # Slots: each asks one question, about 35% also get the poster's reply (~500k rows).
+    "gig_question_slots": 370_000,
 }
 POSTER_SHARE = 0.3  # posters are the first 30% of users
 DRAFT_SHARE = 0.08  # applications aimed at drafts are dropped: generate that many more
@@ -59,6 +64,9 @@ STAGES = [
     Stage("42_messages.sql", "public.messages", "conversations"),
     Stage("50_notifications.sql", "public.notifications", "notifications"),
     Stage("51_saved_gigs.sql", "public.saved_gigs", "saved_gigs"),
+    Stage("60_follows.sql", "public.follows", "follows"),
+    Stage("61_endorsements.sql", "public.endorsements", "endorsements"),
+    Stage("62_gig_questions.sql", "public.gig_questions", "gig_question_slots"),
 ]
 
 
@@ -138,6 +146,7 @@ def generate(db_url: str, scale: float, *, out: Callable[[str], None] = print,
 REINDEXED = [
     "public.profiles", "public.gigs", "public.applications", "public.conversations",
     "public.conversation_participants", "public.messages", "public.notifications",
+    "public.follows", "public.endorsements", "public.gig_questions",
 ]
 
 
@@ -188,6 +197,7 @@ VACUUMED = [
     "public.conversations", "public.conversation_participants", "public.messages",
     "public.notifications", "public.saved_gigs", "public.reviews", "public.video_calls",
     "public.api_keys", "private.api_key_hashes", "public.webhooks", "private.webhook_secrets",
+    "public.follows", "public.endorsements", "public.gig_questions",
 ]
 
 

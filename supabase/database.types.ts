@@ -185,6 +185,81 @@ export type Database = {
           },
         ]
       }
+      endorsements: {
+        Row: {
+          comment: string | null
+          created_at: string
+          endorsed_id: string
+          endorser_id: string
+          id: string
+          skill: string
+        }
+        Insert: {
+          comment?: string | null
+          created_at?: string
+          endorsed_id: string
+          endorser_id?: string
+          id?: string
+          skill: string
+        }
+        Update: {
+          comment?: string | null
+          created_at?: string
+          endorsed_id?: string
+          endorser_id?: string
+          id?: string
+          skill?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "endorsements_endorsed_id_fkey"
+            columns: ["endorsed_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "endorsements_endorser_id_fkey"
+            columns: ["endorser_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      follows: {
+        Row: {
+          created_at: string
+          followed_id: string
+          follower_id: string
+        }
+        Insert: {
+          created_at?: string
+          followed_id: string
+          follower_id?: string
+        }
+        Update: {
+          created_at?: string
+          followed_id?: string
+          follower_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "follows_followed_id_fkey"
+            columns: ["followed_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "follows_follower_id_fkey"
+            columns: ["follower_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       gig_categories: {
         Row: {
           created_at: string
@@ -202,6 +277,71 @@ export type Database = {
           slug?: string
         }
         Relationships: []
+      }
+      gig_questions: {
+        Row: {
+          author_id: string
+          body: string
+          created_at: string
+          deleted_at: string | null
+          gig_id: string
+          id: string
+          parent_id: string | null
+          poster_id: string
+          updated_at: string
+        }
+        Insert: {
+          author_id?: string
+          body: string
+          created_at?: string
+          deleted_at?: string | null
+          gig_id: string
+          id?: string
+          parent_id?: string | null
+          poster_id: string
+          updated_at?: string
+        }
+        Update: {
+          author_id?: string
+          body?: string
+          created_at?: string
+          deleted_at?: string | null
+          gig_id?: string
+          id?: string
+          parent_id?: string | null
+          poster_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "gig_questions_author_id_fkey"
+            columns: ["author_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "gig_questions_gig_id_fkey"
+            columns: ["gig_id"]
+            isOneToOne: false
+            referencedRelation: "gigs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "gig_questions_parent_id_fkey"
+            columns: ["parent_id"]
+            isOneToOne: false
+            referencedRelation: "gig_questions"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "gig_questions_poster_id_fkey"
+            columns: ["poster_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       gigs: {
         Row: {
@@ -348,7 +488,10 @@ export type Database = {
           email_billing: boolean
           email_call: boolean
           email_message_received: boolean
+          email_questions: boolean
           email_review_received: boolean
+          email_social: boolean
+          email_verification: boolean
           updated_at: string
           user_id: string
         }
@@ -359,7 +502,10 @@ export type Database = {
           email_billing?: boolean
           email_call?: boolean
           email_message_received?: boolean
+          email_questions?: boolean
           email_review_received?: boolean
+          email_social?: boolean
+          email_verification?: boolean
           updated_at?: string
           user_id: string
         }
@@ -370,7 +516,10 @@ export type Database = {
           email_billing?: boolean
           email_call?: boolean
           email_message_received?: boolean
+          email_questions?: boolean
           email_review_received?: boolean
+          email_social?: boolean
+          email_verification?: boolean
           updated_at?: string
           user_id?: string
         }
@@ -526,6 +675,8 @@ export type Database = {
           bio: string | null
           created_at: string
           currency: string
+          followers_count: number
+          following_count: number
           full_name: string | null
           github_url: string | null
           headline: string | null
@@ -539,10 +690,13 @@ export type Database = {
           profile_completed: boolean | null
           rating_avg: number | null
           rating_count: number
+          reputation: number
           skills: string[]
           timezone: string | null
           updated_at: string
           username: string
+          verification_type: string | null
+          verified_at: string | null
           website: string | null
         }
         Insert: {
@@ -556,6 +710,8 @@ export type Database = {
           bio?: string | null
           created_at?: string
           currency?: string
+          followers_count?: number
+          following_count?: number
           full_name?: string | null
           github_url?: string | null
           headline?: string | null
@@ -569,10 +725,13 @@ export type Database = {
           profile_completed?: never
           rating_avg?: number | null
           rating_count?: number
+          reputation?: number
           skills?: string[]
           timezone?: string | null
           updated_at?: string
           username: string
+          verification_type?: string | null
+          verified_at?: string | null
           website?: string | null
         }
         Update: {
@@ -586,6 +745,8 @@ export type Database = {
           bio?: string | null
           created_at?: string
           currency?: string
+          followers_count?: number
+          following_count?: number
           full_name?: string | null
           github_url?: string | null
           headline?: string | null
@@ -599,10 +760,13 @@ export type Database = {
           profile_completed?: never
           rating_avg?: number | null
           rating_count?: number
+          reputation?: number
           skills?: string[]
           timezone?: string | null
           updated_at?: string
           username?: string
+          verification_type?: string | null
+          verified_at?: string | null
           website?: string | null
         }
         Relationships: []
@@ -752,6 +916,32 @@ export type Database = {
         }
         Relationships: []
       }
+      tag_follows: {
+        Row: {
+          created_at: string
+          tag: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          tag: string
+          user_id?: string
+        }
+        Update: {
+          created_at?: string
+          tag?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "tag_follows_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       user_blocks: {
         Row: {
           blocked_id: string
@@ -769,6 +959,47 @@ export type Database = {
           created_at?: string
         }
         Relationships: []
+      }
+      verification_requests: {
+        Row: {
+          created_at: string
+          decided_at: string | null
+          evidence: string
+          id: string
+          note: string | null
+          status: string
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          decided_at?: string | null
+          evidence: string
+          id?: string
+          note?: string | null
+          status?: string
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          decided_at?: string | null
+          evidence?: string
+          id?: string
+          note?: string | null
+          status?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "verification_requests_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       video_calls: {
         Row: {
@@ -1033,6 +1264,13 @@ export type Database = {
         Args: { description?: string; events: string[]; url: string }
         Returns: Json
       }
+      endorsement_counts: {
+        Args: { user_id: string }
+        Returns: {
+          endorsements: number
+          skill: string
+        }[]
+      }
       mark_all_notifications_read: {
         Args: Record<PropertyKey, never>
         Returns: number
@@ -1051,6 +1289,7 @@ export type Database = {
         Returns: {
           ai_tools: string[]
           applicant_id: string
+          applicant_is_agent: boolean
           cover_letter: string
           created_at: string
           gig_id: string
@@ -1085,6 +1324,11 @@ export type Database = {
       }
       record_gig_view: { Args: { gig_id: string }; Returns: boolean }
       redeliver_webhook_delivery: { Args: { id: string }; Returns: undefined }
+      request_verification: { Args: { evidence?: string }; Returns: Json }
+      review_verification_request: {
+        Args: { approve: boolean; id: string; note?: string }
+        Returns: Json
+      }
       revoke_api_key: { Args: { id: string }; Returns: undefined }
       rotate_webhook_secret: { Args: { id: string }; Returns: Json }
       search_gigs: {

@@ -46,6 +46,7 @@ MAX_RLS_EXTRA_MS = 0.1
 BIG_TABLES = {
     "auth.users", "public.profiles", "public.gigs", "public.applications", "public.conversations",
     "public.conversation_participants", "public.messages", "public.notifications",
+    "public.follows", "public.endorsements", "public.gig_questions",
 }
 
 
@@ -243,6 +244,19 @@ QUERIES = [
                         from (select conversation_id from public.messages group by 1
                               order by count(*) desc limit {SUBJECTS}) as m""",
         paged=True,
+    ),
+    Query(
+        f"REST gig_questions?gig_id=eq.<id>&order=created_at&limit=50 (anon), {SUBJECTS} most-asked gigs", 5, "anon",
+        _postgrest.read("gig_questions", ["gig_id"], [Order("created_at")]),
+        subject_sql=f"""select gig_id, '50' as limit, '0' as offset from public.gig_questions
+                        group by gig_id order by count(*) desc limit {SUBJECTS}""",
+        paged=True,
+    ),
+    Query(
+        f"endorsement_counts(user_id) (anon), {SUBJECTS} most-endorsed profiles", 5, "anon",
+        "select * from public.endorsement_counts(user_id => %(profile)s)",
+        subject_sql=f"""select endorsed_id as profile from public.endorsements
+                        group by endorsed_id order by count(*) desc limit {SUBJECTS}""",
     ),
     Query(
         "unread notification count", 2, "authenticated",

@@ -2,7 +2,7 @@
 insert into public.profiles (
     id, username, full_name, headline, bio, location, timezone, skills, ai_tools, hourly_rate,
     account_type, agent_description, agent_version, agent_source_url, agent_operator_url,
-    is_available, is_verified, last_active_at, created_at, updated_at
+    is_available, is_verified, verified_at, verification_type, last_active_at, created_at, updated_at
 )
 select
     u.id,
@@ -33,6 +33,9 @@ select
     case when agent and pg_temp.h(i, 21) < 0.6 then 'https://operator-' || mod(i, 97) || '.scale.ugig.test' end,
     pg_temp.h(i, 18) < 0.8,
     pg_temp.h(i, 19) < 0.1,
+    -- What the verification trigger stamps on a verified profile.
+    case when pg_temp.h(i, 19) < 0.1 then u.created_at + interval '7 days' end,
+    case when pg_temp.h(i, 19) < 0.1 then 'manual' end,
     %(t0)s::timestamptz - pg_temp.h(i, 20) * interval '60 days',
     u.created_at,
     u.created_at

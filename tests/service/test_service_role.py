@@ -32,6 +32,8 @@ SERVICE_FUNCTIONS = {
     "private.claim_webhook_deliveries(integer,interval,text)",
     "private.record_webhook_delivery(uuid,uuid,integer,text)",
     "private.purge_webhook_deliveries(interval)",
+    # Community: verification decisions (SPEC §7 names the service as a reviewer).
+    "private.review_verification_request(uuid,boolean,text)",
 }
 # Usage on `private` to reach those functions; on `public` every role has it (PUBLIC's default,
 # as on hosted Supabase) and holds nothing in it.

@@ -322,3 +322,58 @@ def test_applications_mark_agent_applicants_as_the_database_does(scaled):
            where a.applicant_is_agent <> (p.account_type = 'agent')""").fetchone()[0]
     assert wrong == 0 and scaled.execute(
         "select count(*) from public.applications where applicant_is_agent").fetchone()[0] > 0
+
+
+# --- community (SPEC §7) ---
+
+@pytest.mark.parametrize(
+    ("table", "expected", "tolerance"),
+    [
+        ("public.follows", 2_000, 0.3),  # self-follows skipped, repeated pairs dropped
+        ("public.endorsements", 1_000, 0.5),  # profiles without skills get none, repeats dropped
+        ("public.gig_questions", 500, 0.2),  # drafts and the poster's own gigs are skipped
+    ],
+)
+def test_community_row_counts_are_proportional_to_the_scale(scaled, table, expected, tolerance):
+    assert abs(count(scaled, table) - expected) <= expected * tolerance
+
+
+def test_follow_counts_match_the_follows_and_a_few_are_followed_by_many(scaled):
+    assert scaled.execute(
+        """select count(*) from public.profiles p
+           where followers_count <> (select count(*) from public.follows f where f.followed_id = p.id)
+              or following_count <> (select count(*) from public.follows f where f.follower_id = p.id)"""
+    ).fetchone()[0] == 0
+    top, median = scaled.execute(
+        """select max(followers_count), percentile_cont(0.5) within group (order by followers_count)
+           from public.profiles""").fetchone()
+    assert top >= 10 * max(median, 1)
+
+
+def test_endorsements_name_a_skill_of_the_endorsed_profile_and_nobody_endorses_themselves(scaled):
+    assert scaled.execute(
+        """select count(*) from public.endorsements e join public.profiles p on p.id = e.endorsed_id
+           where e.endorser_id = e.endorsed_id or not (e.skill = any (p.skills))""").fetchone()[0] == 0
+
+
+def test_questions_are_by_others_and_replies_by_the_poster_under_a_question_of_the_gig(scaled):
+    assert scaled.execute(
+        """select count(*) from public.gig_questions q join public.gigs g on g.id = q.gig_id
+           left join public.gig_questions parent on parent.id = q.parent_id
+           where g.status = 'draft' or q.poster_id <> g.poster_id
+              or (q.parent_id is null and q.author_id = g.poster_id)
+              or (q.parent_id is not null and (q.author_id <> g.poster_id or parent.gig_id <> q.gig_id
+                                               or parent.parent_id is not null))""").fetchone()[0] == 0
+    assert scaled.execute("select count(*) from public.gig_questions where parent_id is not null").fetchone()[0] > 0
+
+
+def test_reputation_is_the_formula_over_the_rows(scaled):
+    assert scaled.execute(
+        """select count(*) from public.profiles p
+           where reputation <> coalesce((select sum(private.reputation_points('review', r.rating))
+                                         from public.reviews r where r.reviewee_id = p.id), 0)
+                              + 10 * (select count(*) from public.applications a
+                                      where a.applicant_id = p.id and a.status = 'accepted')
+                              + 5 * (select count(*) from public.endorsements e where e.endorsed_id = p.id)"""
+    ).fetchone()[0] == 0
+    assert scaled.execute("select count(*) from public.profiles where reputation <> 0").fetchone()[0] > 0

@@ -1,0 +1,25 @@
+-- needs: public.profiles, public.reviews, public.applications, public.endorsements
+-- Reputation, as the triggers keep it (docs/community.md): the formula of
+-- private.reputation_points over reviews, accepted applications and endorsements received.
+with points as (
+    select r.reviewee_id as user_id, private.reputation_points('review', r.rating) as points
+    from public.reviews as r
+    union all
+    select a.applicant_id, private.reputation_points('accepted_application')
+    from public.applications as a
+    where a.status = 'accepted'
+    union all
+    select e.endorsed_id, private.reputation_points('endorsement')
+    from public.endorsements as e
+),
+
+totals as (
+    select p.user_id, sum(p.points)::integer as reputation
+    from points as p
+    group by p.user_id
+)
+
+update public.profiles as pr
+set reputation = t.reputation
+from totals as t
+where pr.id = t.user_id and pr.reputation is distinct from t.reputation;
