@@ -182,6 +182,39 @@ export type Database = {
           },
         ]
       }
+      follows: {
+        Row: {
+          created_at: string
+          followed_id: string
+          follower_id: string
+        }
+        Insert: {
+          created_at?: string
+          followed_id: string
+          follower_id?: string
+        }
+        Update: {
+          created_at?: string
+          followed_id?: string
+          follower_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "follows_followed_id_fkey"
+            columns: ["followed_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "follows_follower_id_fkey"
+            columns: ["follower_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       gig_categories: {
         Row: {
           created_at: string
@@ -199,6 +232,71 @@ export type Database = {
           slug?: string
         }
         Relationships: []
+      }
+      gig_questions: {
+        Row: {
+          author_id: string
+          body: string
+          created_at: string
+          deleted_at: string | null
+          gig_id: string
+          id: string
+          parent_id: string | null
+          poster_id: string
+          updated_at: string
+        }
+        Insert: {
+          author_id?: string
+          body: string
+          created_at?: string
+          deleted_at?: string | null
+          gig_id: string
+          id?: string
+          parent_id?: string | null
+          poster_id: string
+          updated_at?: string
+        }
+        Update: {
+          author_id?: string
+          body?: string
+          created_at?: string
+          deleted_at?: string | null
+          gig_id?: string
+          id?: string
+          parent_id?: string | null
+          poster_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "gig_questions_author_id_fkey"
+            columns: ["author_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "gig_questions_gig_id_fkey"
+            columns: ["gig_id"]
+            isOneToOne: false
+            referencedRelation: "gigs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "gig_questions_parent_id_fkey"
+            columns: ["parent_id"]
+            isOneToOne: false
+            referencedRelation: "gig_questions"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "gig_questions_poster_id_fkey"
+            columns: ["poster_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       gigs: {
         Row: {
@@ -345,7 +443,10 @@ export type Database = {
           email_billing: boolean
           email_call: boolean
           email_message_received: boolean
+          email_questions: boolean
           email_review_received: boolean
+          email_social: boolean
+          email_verification: boolean
           updated_at: string
           user_id: string
         }
@@ -356,7 +457,10 @@ export type Database = {
           email_billing?: boolean
           email_call?: boolean
           email_message_received?: boolean
+          email_questions?: boolean
           email_review_received?: boolean
+          email_social?: boolean
+          email_verification?: boolean
           updated_at?: string
           user_id: string
         }
@@ -367,7 +471,10 @@ export type Database = {
           email_billing?: boolean
           email_call?: boolean
           email_message_received?: boolean
+          email_questions?: boolean
           email_review_received?: boolean
+          email_social?: boolean
+          email_verification?: boolean
           updated_at?: string
           user_id?: string
         }
@@ -523,6 +630,8 @@ export type Database = {
           bio: string | null
           created_at: string
           currency: string
+          followers_count: number
+          following_count: number
           full_name: string | null
           github_url: string | null
           headline: string | null
@@ -536,10 +645,13 @@ export type Database = {
           profile_completed: boolean | null
           rating_avg: number | null
           rating_count: number
+          reputation: number
           skills: string[]
           timezone: string | null
           updated_at: string
           username: string
+          verification_type: string | null
+          verified_at: string | null
           website: string | null
         }
         Insert: {
@@ -553,6 +665,8 @@ export type Database = {
           bio?: string | null
           created_at?: string
           currency?: string
+          followers_count?: number
+          following_count?: number
           full_name?: string | null
           github_url?: string | null
           headline?: string | null
@@ -566,10 +680,13 @@ export type Database = {
           profile_completed?: never
           rating_avg?: number | null
           rating_count?: number
+          reputation?: number
           skills?: string[]
           timezone?: string | null
           updated_at?: string
           username: string
+          verification_type?: string | null
+          verified_at?: string | null
           website?: string | null
         }
         Update: {
@@ -583,6 +700,8 @@ export type Database = {
           bio?: string | null
           created_at?: string
           currency?: string
+          followers_count?: number
+          following_count?: number
           full_name?: string | null
           github_url?: string | null
           headline?: string | null
@@ -596,10 +715,13 @@ export type Database = {
           profile_completed?: never
           rating_avg?: number | null
           rating_count?: number
+          reputation?: number
           skills?: string[]
           timezone?: string | null
           updated_at?: string
           username?: string
+          verification_type?: string | null
+          verified_at?: string | null
           website?: string | null
         }
         Relationships: []
@@ -748,6 +870,32 @@ export type Database = {
           user_id?: string
         }
         Relationships: []
+      }
+      tag_follows: {
+        Row: {
+          created_at: string
+          tag: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          tag: string
+          user_id?: string
+        }
+        Update: {
+          created_at?: string
+          tag?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "tag_follows_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
       }
       user_blocks: {
         Row: {

@@ -279,6 +279,11 @@ begin
         when 'subscription_changed' then 'email_billing'
         when 'payment_succeeded' then 'email_billing'
         when 'payment_failed' then 'email_billing'
+        when 'question_received' then 'email_questions'
+        when 'question_answered' then 'email_questions'
+        when 'new_follower' then 'email_social'
+        when 'endorsement_received' then 'email_social'
+        when 'verification_decided' then 'email_verification'
         -- Always e-mailed: the owner must learn that deliveries stopped.
         when 'webhook_disabled' then null
     end;

@@ -6,7 +6,7 @@ revoke all on table public.notification_settings from anon, authenticated;
 grant select on table public.notification_settings to authenticated;
 grant update (
     email_application_received, email_application_status, email_message_received, email_call,
-    email_review_received, email_billing
+    email_review_received, email_billing, email_questions, email_social, email_verification
 ) on table public.notification_settings to authenticated;
 grant all on table public.notification_settings to service_role;
 

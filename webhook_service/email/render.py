@@ -22,6 +22,8 @@ KINDS = (
     "application_received", "application_status_changed", "message_received",
     "call_scheduled", "call_updated", "call_cancelled", "review_received", "gig_filled",
     "subscription_changed", "payment_succeeded", "payment_failed", "webhook_disabled", "welcome",
+    "question_received", "question_answered", "new_follower", "endorsement_received",
+    "verification_decided",
 )
 
 SETTINGS_PATH = "/settings/notifications"
@@ -41,6 +43,11 @@ CTA_PATHS: dict[str, tuple[str, str | None]] = {
     "payment_failed": ("/settings/billing", None),
     "webhook_disabled": ("/settings/webhooks", None),
     "welcome": ("/dashboard", None),
+    "question_received": ("/gigs/{}", "gig_id"),
+    "question_answered": ("/gigs/{}", "gig_id"),
+    "new_follower": ("/profile", None),
+    "endorsement_received": ("/profile", None),
+    "verification_decided": ("/profile", None),
 }
 
 
