@@ -211,13 +211,13 @@ comment on function public.vote_post(uuid, integer) is
 
 -- Counters and score of the post voted on, by the change of one vote, whoever wrote it (the RPC,
 -- the service, a foreign-key cascade). The post row's lock serialises concurrent votes, so the
--- counts are exact.
--- rule: POST-COUNTERS
+-- counts are exact. The post's author gains or loses the vote's difference in reputation.
+-- rule: POST-COUNTERS, POST-REPUTATION
 create or replace function private.post_votes_after_change()
 returns trigger
 language plpgsql
 security definer
--- Updates counters on posts, which clients cannot write.
+-- Updates counters on posts and the author's reputation, which clients cannot write.
 set search_path = ''
 as $$
 declare
@@ -225,13 +225,17 @@ declare
     v_new integer := case when tg_op in ('INSERT', 'UPDATE') then new.value else 0 end;
     v_up integer := (v_new = 1)::integer - (v_old = 1)::integer;
     v_down integer := (v_new = -1)::integer - (v_old = -1)::integer;
+    v_author uuid;
 begin
     if v_up = 0 and v_down = 0 then
         return null;
     end if;
     update public.posts as p
     set upvotes = p.upvotes + v_up, downvotes = p.downvotes + v_down, score = p.score + v_up - v_down
-    where p.id = coalesce(new.post_id, old.post_id);
+    where p.id = coalesce(new.post_id, old.post_id)
+    returning p.author_id into v_author;
+    -- Votes received count towards the author's reputation: +1 per upvote, -1 per downvote.
+    perform private.add_reputation(v_author, v_new - v_old);
     return null;
 end
 $$;
@@ -453,12 +457,12 @@ comment on function public.vote_comment(uuid, integer) is
 '42501: not signed in, your own comment, or a block between you and its author; PT404: no such comment or its post '
 'is deleted; PT409: the comment is deleted; 22023: any other value.';
 
--- rule: COMMENT-VOTE
+-- rule: COMMENT-VOTE, POST-REPUTATION
 create or replace function private.comment_votes_after_change()
 returns trigger
 language plpgsql
 security definer
--- Updates counters on post_comments, which clients cannot write.
+-- Updates counters on post_comments and the author's reputation, which clients cannot write.
 set search_path = ''
 as $$
 declare
@@ -466,13 +470,16 @@ declare
     v_new integer := case when tg_op in ('INSERT', 'UPDATE') then new.value else 0 end;
     v_up integer := (v_new = 1)::integer - (v_old = 1)::integer;
     v_down integer := (v_new = -1)::integer - (v_old = -1)::integer;
+    v_author uuid;
 begin
     if v_up = 0 and v_down = 0 then
         return null;
     end if;
     update public.post_comments as c
     set upvotes = c.upvotes + v_up, downvotes = c.downvotes + v_down, score = c.score + v_up - v_down
-    where c.id = coalesce(new.comment_id, old.comment_id);
+    where c.id = coalesce(new.comment_id, old.comment_id)
+    returning c.author_id into v_author;
+    perform private.add_reputation(v_author, v_new - v_old);
     return null;
 end
 $$;

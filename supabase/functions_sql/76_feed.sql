@@ -33,7 +33,7 @@ $$;
 revoke execute on function private.feed_cursor_decode(text) from public, anon, authenticated;
 
 /** Section - Feed */
--- rule: FEED-SORTS, FEED-PAGE, FEED-TAG, FEED-BLOCKS
+-- rule: FEED-SORTS, FEED-PAGE, FEED-TAG, FEED-BLOCKS, FEED-FOLLOWING
 create or replace function private.feed(
     p_sort text, p_tag text, p_cursor text, p_page_size integer, p_window text
 )
@@ -74,8 +74,11 @@ declare
     v_source text;
     v_page text;
 begin
-    if p_sort is null or p_sort not in ('new', 'top', 'hot') then
-        raise exception using errcode = '22023', message = 'sort must be new, top or hot';
+    if p_sort is null or p_sort not in ('new', 'top', 'hot', 'following') then
+        raise exception using errcode = '22023', message = 'sort must be new, top, hot or following';
+    end if;
+    if p_sort = 'following' and v_uid is null then
+        raise exception using errcode = '42501', message = 'sign in to see the posts of people and tags you follow';
     end if;
     if p_page_size is null or p_page_size not between 1 and 50 then
         raise exception using errcode = '22023', message = 'page_size must be between 1 and 50';
@@ -112,10 +115,10 @@ begin
             raise exception using errcode = '22023', message = 'invalid cursor';
         end if;
     end if;
-    v_key_column := case p_sort when 'new' then 'created_at' when 'hot' then 'hot_rank' else 'score' end;
-    v_key_type := case p_sort when 'new' then 'timestamptz' when 'hot' then 'numeric' else 'integer' end;
+    v_key_column := case p_sort when 'hot' then 'hot_rank' when 'top' then 'score' else 'created_at' end;
+    v_key_type := case p_sort when 'hot' then 'numeric' when 'top' then 'integer' else 'timestamptz' end;
     v_after_key := coalesce(
-        v_after_key, case p_sort when 'new' then 'infinity' when 'hot' then 'Infinity' else '2147483647' end
+        v_after_key, case p_sort when 'hot' then 'Infinity' when 'top' then '2147483647' else 'infinity' end
     );
     -- The page: one range of the order's index (posts_*_idx, or post_tags_*_idx for a tag), in
     -- index order, skipping posts across a block with the caller. Built as text so each request is
@@ -139,6 +142,38 @@ begin
         v_key_type,
         case when v_tag is null then 'k.author_id' else 'p0.author_id' end
     );
+    if p_sort = 'following' then
+        -- Newest first among the posts of followed authors and followed tags: per followed author
+        -- and per followed tag one range of its index (posts_author_created_idx, post_tags_new_idx)
+        -- of at most a page, merged. Follows never cross a block; tag posts are filtered per row.
+        v_page := 'select x.key_id, null::text as key_text, x.key_value from ('
+            || '  select ap.id as key_id, ap.created_at as key_value '
+            || '  from public.follows as f cross join lateral ('
+            || '    select p.id, p.created_at from public.posts as p '
+            || '    where p.author_id = f.followed_id and p.deleted_at is null '
+            || '      and ($5::text is null or p.tags @> array[$5::text]) '
+            || '      and (p.created_at, p.id) < ($2::timestamptz, $3) '
+            || '    order by p.created_at desc, p.id desc limit $4) as ap '
+            || '  where f.follower_id = $6 and not exists ('
+            || '    select 1 from public.user_blocks as b '
+            || '    where (b.blocker_id = $6 and b.blocked_id = f.followed_id) '
+            || '      or (b.blocker_id = f.followed_id and b.blocked_id = $6)) '
+            || '  union '
+            || '  select tp.post_id, tp.created_at '
+            || '  from public.tag_follows as tf cross join lateral ('
+            || '    select t.post_id, t.created_at from private.post_tags as t '
+            || '    join public.posts as p0 on p0.id = t.post_id '
+            || '    where t.tag = tf.tag and p0.deleted_at is null '
+            || '      and ($5::text is null or p0.tags @> array[$5::text]) '
+            || '      and (t.created_at, t.post_id) < ($2::timestamptz, $3) '
+            || '      and not exists ('
+            || '        select 1 from public.user_blocks as b '
+            || '        where (b.blocker_id = $6 and b.blocked_id = p0.author_id) '
+            || '          or (b.blocker_id = p0.author_id and b.blocked_id = $6)) '
+            || '    order by t.created_at desc, t.post_id desc limit $4) as tp '
+            || '  where tf.user_id = $6'
+            || ') as x order by x.key_value desc, x.key_id desc limit $4';
+    end if;
     return query execute pg_catalog.format(
         'select p.id, p.author_id, '
         '    jsonb_build_object(''id'', a.id, ''username'', a.username, ''full_name'', a.full_name, '
@@ -147,7 +182,7 @@ begin
         '    p.updated_at, v.value, '
         '    private.feed_cursor_encode(jsonb_build_object(''sort'', $7::text, ''tag'', $5, ''window'', $8::text, '
         '        ''since'', to_char($1 at time zone ''UTC'', ''YYYY-MM-DD"T"HH24:MI:SS.US"Z"''), '
-        '        ''key'', case when $7 = ''new'' then '
+        '        ''key'', case when $7 in (''new'', ''following'') then '
         '            to_char(p.created_at at time zone ''UTC'', ''YYYY-MM-DD"T"HH24:MI:SS.US"Z"'') '
         '            else page.key_text end, '
         '        ''id'', p.id)) '
@@ -164,7 +199,7 @@ $$;
 revoke execute on function private.feed(text, text, text, integer, text) from public, anon, authenticated;
 grant execute on function private.feed(text, text, text, integer, text) to anon, authenticated, service_role;
 
--- rule: FEED-SORTS, FEED-PAGE
+-- rule: FEED-SORTS, FEED-PAGE, FEED-FOLLOWING
 create or replace function public.feed(
     sort text default 'hot',
     tag text default null,
@@ -201,6 +236,7 @@ grant execute on function public.feed(text, text, text, integer, text) to anon, 
 comment on function public.feed(text, text, text, integer, text) is
 'A page of live posts. sort: new (newest first), top (highest score first among posts created within window: day, '
 'week, month or all, counted from the first page''s request), hot (highest hot_rank first). tag: only posts with '
-'this tag (case-insensitive). Keyset-paginated: pass the last row''s next_cursor as cursor with the same sort, tag '
+'this tag (case-insensitive). following (signed in only, 42501 for anon): newest first among posts by users the '
+'caller follows or carrying a tag the caller follows. Keyset-paginated: pass the last row''s next_cursor as cursor with the same sort, tag '
 'and window; page_size 1-50. Signed-in callers get their own vote (my_vote) and no posts of users they blocked or '
 'who blocked them. 22023 for an unknown sort or window, a page_size out of range or a cursor of another feed.';

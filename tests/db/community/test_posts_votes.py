@@ -154,3 +154,29 @@ def test_one_user_voting_twice_at_once_counts_once(db, people, post):
     with ThreadPoolExecutor(6) as pool:
         list(pool.map(vote, range(6)))
     assert counters(db, post["id"]) == (1, 0, 1)
+
+
+def reputation(db, user) -> int:
+    return db.execute("select reputation from public.profiles where id = %s", (user.id,))[0][0]
+
+
+@pytest.mark.rule("POST-REPUTATION")
+def test_votes_received_change_the_authors_reputation(db, people, post):
+    start = reputation(db, people["ada"])
+    db.as_user(people["eve"]).rpc("vote_post", post_id=post["id"], value=1)
+    db.as_user(people["tom"]).rpc("vote_post", post_id=post["id"], value=1)
+    assert reputation(db, people["ada"]) == start + 2
+    db.as_user(people["tom"]).rpc("vote_post", post_id=post["id"], value=-1)
+    assert reputation(db, people["ada"]) == start
+    db.as_user(people["eve"]).rpc("vote_post", post_id=post["id"], value=0)
+    assert reputation(db, people["ada"]) == start - 1
+    db.execute("delete from auth.users where id = %s", (people["tom"].id,))  # their vote goes with them
+    assert reputation(db, people["ada"]) == start
+    assert reputation(db, people["eve"]) == 0  # voting gives the voter nothing
+
+
+@pytest.mark.rule("POST-REPUTATION")
+def test_clients_cannot_write_reputation_through_votes_or_the_hook(db, people, post):
+    eve = db.as_user(people["eve"])
+    eve.rejects("42501", "select private.add_reputation(%s, 100)", (people["eve"].id,))
+    eve.rejects("42501", "update public.profiles set reputation = 100 where id = %s returning id", (people["eve"].id,))
