@@ -253,7 +253,7 @@ for each row execute function private.set_updated_at();
 /** Section - Comments */
 -- A new comment: on a live post, as the caller, replying only to a live comment of the same post,
 -- at most depth 4 (computed here), and not across a block with the post's or the parent's author.
--- rule: COMMENT-WRITE, COMMENT-THREAD, COMMENT-BLOCK
+-- rule: COMMENT-WRITE, COMMENT-THREAD, COMMENT-BLOCK, COMMENT-INPUT
 create or replace function private.post_comments_before_insert()
 returns trigger
 language plpgsql
@@ -312,7 +312,7 @@ for each row execute function private.post_comments_before_insert();
 
 -- Edits and soft deletes by the author (the update policy); the thread's structure never changes.
 -- A comment whose author's account is deleted becomes a deleted comment.
--- rule: COMMENT-SOFT-DELETE
+-- rule: COMMENT-SOFT-DELETE, COMMENT-INPUT
 create or replace function private.post_comments_before_update()
 returns trigger
 language plpgsql
