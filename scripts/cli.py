@@ -11,7 +11,7 @@ import psycopg
 
 from scripts import (
     advise, capture, dburl, declarative, keys, lint, localdb, migrate, paths, reset, seed, sqlfiles, status,
-    supabase_cli, token,
+    supabase_cli, token, verification,
 )
 
 FINDINGS = 2  # exit code of `advise` when a check reports a WARN or ERROR
@@ -104,6 +104,18 @@ def _cmd_token(args: argparse.Namespace) -> int:
     # The secret make dev gives the service: SUPABASE_JWT_SECRET, else the well-known local one.
     secret = os.environ.get("SUPABASE_JWT_SECRET", keys.LOCAL_JWT_SECRET)
     print(token.issue(dburl.resolve(args.db_url), args.user, secret=secret, ttl=args.ttl))
+    return 0
+
+
+def _cmd_verification(args: argparse.Namespace) -> int:
+    db_url = dburl.resolve(args.db_url)
+    if args.action == "list":
+        for request in verification.pending(db_url, args.limit):
+            evidence = " ".join(request.evidence.split())
+            print(f"{request.id}  @{request.username}  {request.created_at:%Y-%m-%d %H:%M}  {evidence}")
+        return 0
+    decided = verification.review(db_url, args.request_id, args.action == "approve", args.note)
+    print(f"{decided['status']}: request {decided['id']} of user {decided['user_id']}")
     return 0
 
 
@@ -210,6 +222,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db-url", help="a local database (default: SUPABASE_DB_URL, else local)")
     p.set_defaults(func=_cmd_token)
 
+    p = sub.add_parser("verification", help="list pending verification requests, approve or reject one")
+    actions = p.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="pending requests, oldest first")
+    listing.add_argument("--limit", type=int, default=50, help="at most this many (default %(default)s)")
+    listing.add_argument("--db-url", help="target database (default: SUPABASE_ADMIN_DB_URL, else SUPABASE_DB_URL, else local)")
+    for action in ("approve", "reject"):
+        decide = actions.add_parser(action, help=f"{action} a pending request and notify the requester")
+        decide.add_argument("request_id")
+        decide.add_argument("--note", help="shown to the requester (at most 2000 characters)")
+        decide.add_argument("--db-url", help="target database (default: SUPABASE_ADMIN_DB_URL, else SUPABASE_DB_URL, else local)")
+    p.set_defaults(func=_cmd_verification)
+
     p = sub.add_parser("db", help="the embedded local PostgreSQL cluster")
     p.add_argument("action", choices=["start", "stop", "status", "url"])
     p.set_defaults(func=_cmd_db)
@@ -223,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     except (
         migrate.MigrateError, sqlfiles.SqlFileError, localdb.LocalDbError, reset.ResetError,
         capture.CaptureError, declarative.DeclarativeError,
-        supabase_cli.SupabaseCliError, dburl.DbUrlError, token.TokenError,
+        supabase_cli.SupabaseCliError, dburl.DbUrlError, token.TokenError, verification.VerificationError,
     ) as exc:
         print(f"ugig-db {args.command}: {exc}", file=sys.stderr)
         return 1

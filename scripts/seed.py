@@ -73,13 +73,15 @@ def load_demo(conn: psycopg.Connection, remote_auth: tuple[str, str] | None) -> 
 
 
 def _rows_written(conn: psycopg.Connection) -> int:
-    """Rows this transaction inserted, updated or deleted so far, triggers' writes included.
+    """Rows this transaction inserted, updated or deleted so far, triggers' writes included;
+    the seed files' temporary tables (demo_gigs, ...) are not the database's rows.
 
     On a cursor of its own: supabase/seed.sql is the demo's statements as recorded from the
     connection (scripts/seedsql.py), and this question is not one of them."""
     with conn.cursor() as cur:
         cur.execute(
             "select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint from pg_catalog.pg_stat_xact_user_tables"
+            " where schemaname !~ '^pg_temp_'"
         )
         return cur.fetchone()[0]
 

@@ -214,6 +214,48 @@ export type Database = {
           },
         ]
       }
+      endorsements: {
+        Row: {
+          comment: string | null
+          created_at: string
+          endorsed_id: string
+          endorser_id: string
+          id: string
+          skill: string
+        }
+        Insert: {
+          comment?: string | null
+          created_at?: string
+          endorsed_id: string
+          endorser_id?: string
+          id?: string
+          skill: string
+        }
+        Update: {
+          comment?: string | null
+          created_at?: string
+          endorsed_id?: string
+          endorser_id?: string
+          id?: string
+          skill?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "endorsements_endorsed_id_fkey"
+            columns: ["endorsed_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "endorsements_endorser_id_fkey"
+            columns: ["endorser_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       follows: {
         Row: {
           created_at: string
@@ -1090,6 +1132,47 @@ export type Database = {
         }
         Relationships: []
       }
+      verification_requests: {
+        Row: {
+          created_at: string
+          decided_at: string | null
+          evidence: string
+          id: string
+          note: string | null
+          status: string
+          updated_at: string
+          user_id: string
+        }
+        Insert: {
+          created_at?: string
+          decided_at?: string | null
+          evidence: string
+          id?: string
+          note?: string | null
+          status?: string
+          updated_at?: string
+          user_id: string
+        }
+        Update: {
+          created_at?: string
+          decided_at?: string | null
+          evidence?: string
+          id?: string
+          note?: string | null
+          status?: string
+          updated_at?: string
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "verification_requests_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       video_calls: {
         Row: {
           application_id: string | null
@@ -1352,6 +1435,13 @@ export type Database = {
         Args: { description?: string; events: string[]; url: string }
         Returns: Json
       }
+      endorsement_counts: {
+        Args: { user_id: string }
+        Returns: {
+          endorsements: number
+          skill: string
+        }[]
+      }
       feed: {
         Args: {
           cursor?: string
@@ -1402,6 +1492,11 @@ export type Database = {
       }
       record_gig_view: { Args: { gig_id: string }; Returns: boolean }
       redeliver_webhook_delivery: { Args: { id: string }; Returns: undefined }
+      request_verification: { Args: { evidence?: string }; Returns: Json }
+      review_verification_request: {
+        Args: { approve: boolean; id: string; note?: string }
+        Returns: Json
+      }
       revoke_api_key: { Args: { id: string }; Returns: undefined }
       rotate_webhook_secret: { Args: { id: string }; Returns: Json }
       search_gigs: {

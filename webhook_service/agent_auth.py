@@ -35,6 +35,7 @@ AUTHENTICATE_SQL = (
 REFUSED = plain.error(401, "invalid_api_key", "the API key is not valid", auth.UNAUTHORIZED_HEADERS)
 
 
+# rule: TOKEN-CLAIMS, TOKEN-LIFETIME
 def claims_for(row: tuple, now: int, issuer: str | None) -> dict[str, Any]:
     """Supabase Auth's access-token claims for the key's user (see scripts/pgrest.user_claims)."""
     user_id, api_key_id, key_expires_at, email, phone, user_metadata, app_metadata = row
@@ -61,6 +62,7 @@ def claims_for(row: tuple, now: int, issuer: str | None) -> dict[str, Any]:
     return claims
 
 
+# rule: TOKEN-DB-DECIDES, TOKEN-401, TOKEN-LIFETIME
 class TokenEndpoint:
     def __init__(self, app: Flask) -> None:
         self.app = app

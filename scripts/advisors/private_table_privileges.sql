@@ -1,4 +1,4 @@
--- rule: API-PRIVATE-TABLES
+-- rule: API-PRIVATE-TABLES, AGENT-SECRETS-PRIVATE
 -- Tables, views and sequences in `private` on which anon, authenticated or PUBLIC hold a
 -- privilege (whole-table or column). Columns: level, object, detail.
 with api_roles as (

@@ -1,3 +1,4 @@
+-- rule: API-SERVICE-ROLE
 -- Anything the service's login role ugig_service holds beyond what SPEC §1 allows it: execute
 -- on functions in `private` and usage on schema `private`. Flags its role attributes
 -- (superuser, bypassrls, createrole, createdb, replication), every role it is a member of, and

@@ -33,7 +33,7 @@ USERS = int(os.environ.get("BENCH_REALTIME_USERS", "400"))
 ROUNDS = int(os.environ.get("BENCH_REALTIME_ROUNDS", "8"))
 BODY_CHARS = 80
 TARGET_COST = 0.20
-# The triggers that broadcast what a message insert changes (functions_sql/32_realtime_broadcasts.sql).
+# The triggers that broadcast what a message insert changes (functions_sql/34_realtime_broadcasts.sql).
 BROADCAST_TRIGGERS = (("public.messages", "broadcast_insert"), ("public.notifications", "broadcast"))
 SEND = "insert into public.messages (conversation_id, body) values (%s, %s)"
 

@@ -6,6 +6,7 @@
  */
 
 /** Section - Agent profiles */
+-- rule: AGENT-PROFILE-INPUT
 create or replace function private.profiles_normalize_agent()
 returns trigger
 language plpgsql
@@ -22,11 +23,13 @@ $$;
 revoke execute on function private.profiles_normalize_agent() from public, anon, authenticated;
 
 drop trigger if exists normalize_agent on public.profiles;
+-- rule: AGENT-PROFILE-INPUT
 create trigger normalize_agent before insert or update of
 agent_description, agent_version, agent_source_url, agent_operator_url on public.profiles
 for each row execute function private.profiles_normalize_agent();
 
 /** Section - API keys */
+-- rule: KEY-CREATE
 create or replace function private.api_key_hash(p_key text)
 returns bytea
 language sql
@@ -38,6 +41,7 @@ as $$
 $$;
 revoke execute on function private.api_key_hash(text) from public, anon, authenticated;
 
+-- rule: KEY-CREATE, KEY-INPUT, KEY-NAME-UNIQUE, KEY-CAP
 create or replace function private.create_api_key(p_name text, p_expires_at timestamptz)
 returns jsonb
 language plpgsql
@@ -103,6 +107,7 @@ comment on function public.create_api_key(text, timestamptz) is
 'unique among the caller''s unrevoked keys (23505); expires_at: null (never) or in the future within one year '
 '(22023); at most 10 unrevoked keys (PT409).';
 
+-- rule: KEY-REVOKE
 create or replace function private.revoke_api_key(p_id uuid)
 returns void
 language plpgsql
@@ -138,6 +143,7 @@ comment on function public.revoke_api_key(uuid) is
 
 -- The one decision behind POST /auth/token: the key exists, is not revoked or expired, and its
 -- user exists. No row for anything else, whatever the reason. Keeps last_used_at to the minute.
+-- rule: TOKEN-DB-DECIDES, KEY-LAST-USED
 create or replace function private.api_key_authenticate(p_key text)
 returns table (
     user_id uuid,
@@ -184,11 +190,13 @@ begin
     where k.id = v_key_id;
 end
 $$;
+-- rule: AGENT-SERVICE-FUNCTIONS
 revoke execute on function private.api_key_authenticate(text) from public, anon, authenticated;
 grant execute on function private.api_key_authenticate(text) to service_role;
 grant execute on function private.api_key_authenticate(text) to ugig_service;
 
 /** Section - Agent leaderboard */
+-- rule: AGENT-LEADERBOARD-ORDER, AGENT-LEADERBOARD-ARGS, AGENT-LEADERBOARD-PUBLIC
 create or replace function private.agent_leaderboard(p_period text, p_page_size integer)
 returns table (
     rank bigint,
@@ -244,6 +252,7 @@ $$;
 revoke execute on function private.agent_leaderboard(text, integer) from public, anon, authenticated;
 grant execute on function private.agent_leaderboard(text, integer) to anon, authenticated, service_role;
 
+-- rule: AGENT-LEADERBOARD-PUBLIC
 create or replace function public.agent_leaderboard(period text default 'all', page_size integer default 20)
 returns table (
     rank bigint,

@@ -7,6 +7,7 @@
 /** Section - URL rules */
 -- Null when the URL may receive webhooks, else the reason. The worker checks again after
 -- resolving the name (DNS can point anywhere); this refuses what is wrong on its face.
+-- rule: HOOK-URL
 create or replace function private.webhook_url_problem(p_url text)
 returns text
 language plpgsql
@@ -68,6 +69,7 @@ grant execute on function private.webhook_url_problem(text) to authenticated, se
 -- Public unicast only: IPv4 outside the special-purpose registry's non-global blocks; IPv6 in
 -- 2000::/3 outside its non-global blocks (IPv4-mapped, -compatible, NAT64 and 6to4 forms are
 -- refused whole: they name an IPv4 address another way).
+-- rule: HOOK-URL
 create or replace function private.is_public_address(p_ip inet)
 returns boolean
 language sql
@@ -90,6 +92,7 @@ grant execute on function private.is_public_address(inet) to authenticated, serv
 
 -- On insert and on every update: the URL rules, a trimmed description, and re-activation
 -- clears the worker's reason for disabling.
+-- rule: HOOK-URL, HOOK-INACTIVE
 create or replace function private.webhooks_check()
 returns trigger
 language plpgsql
@@ -115,6 +118,7 @@ $$;
 revoke execute on function private.webhooks_check() from public, anon, authenticated;
 
 drop trigger if exists check_webhook on public.webhooks;
+-- rule: HOOK-URL, HOOK-INACTIVE
 create trigger check_webhook before insert or update on public.webhooks
 for each row execute function private.webhooks_check();
 drop trigger if exists set_updated_at on public.webhooks;
@@ -123,6 +127,7 @@ for each row execute function private.set_updated_at();
 
 /** Section - Webhook RPCs */
 -- Standard Webhooks' secret form: whsec_ + base64 of 32 random bytes.
+-- rule: HOOK-SECRET
 create or replace function private.new_webhook_secret()
 returns text
 language sql
@@ -133,6 +138,7 @@ as $$
 $$;
 revoke execute on function private.new_webhook_secret() from public, anon, authenticated;
 
+-- rule: HOOK-SECRET, HOOK-CAP, HOOK-OWNER
 create or replace function private.create_webhook(p_url text, p_events text [], p_description text)
 returns jsonb
 language plpgsql
@@ -178,6 +184,7 @@ comment on function public.create_webhook(text, text [], text) is
 'shown). url: https, at most 2048 characters, no user-info, not localhost, *.local, *.internal or a non-public IP '
 'address (22023); events: a non-empty subset of the webhook events (23514); at most 10 webhooks (PT409).';
 
+-- rule: HOOK-SECRET
 create or replace function private.rotate_webhook_secret(p_id uuid)
 returns jsonb
 language plpgsql
@@ -212,6 +219,7 @@ comment on function public.rotate_webhook_secret(uuid) is
 'Replaces a webhook''s secret and returns {id, secret}; deliveries from now on are signed with it. PT404 for a '
 'webhook that is not the caller''s.';
 
+-- rule: DELIVERY-REDELIVER
 create or replace function private.redeliver_webhook_delivery(p_id uuid)
 returns void
 language plpgsql
@@ -252,6 +260,7 @@ comment on function public.redeliver_webhook_delivery(uuid) is
 
 /** Section - Enqueueing */
 -- The webhook event of a notification type, or null for types no webhook receives.
+-- rule: HOOK-ENQUEUE
 create or replace function private.webhook_event_for(p_type text)
 returns text
 language sql
@@ -274,6 +283,7 @@ revoke execute on function private.webhook_event_for(text) from public, anon, au
 -- Called by private.notify in the notification's transaction: one delivery per active webhook
 -- of the recipient subscribed to the event. The payload is the notification's data (ids and
 -- changed fields, which the recipient reads in the notification too).
+-- rule: HOOK-ENQUEUE, HOOK-PAYLOAD, HOOK-INACTIVE
 create or replace function private.enqueue_webhook_deliveries(p_user_id uuid, p_type text, p_data jsonb)
 returns void
 language plpgsql
@@ -305,6 +315,7 @@ revoke execute on function private.enqueue_webhook_deliveries(uuid, text, jsonb)
 -- alone may record the outcome. Committed before anything is sent. At most 4 deliveries per
 -- webhook are in flight across all workers, so a receiver that hangs holds at most 4 sending
 -- slots while the others go on to healthy receivers.
+-- rule: DELIVERY-CLAIM, DELIVERY-ISOLATION, HOOK-INACTIVE
 create or replace function private.claim_webhook_deliveries(p_limit integer, p_lease interval, p_worker text)
 returns table (
     id uuid,
@@ -366,6 +377,7 @@ begin
     join private.webhook_secrets as s on s.webhook_id = c.webhook_id;
 end
 $$;
+-- rule: AGENT-SERVICE-FUNCTIONS
 revoke execute on function private.claim_webhook_deliveries(integer, interval, text) from public, anon, authenticated;
 grant execute on function private.claim_webhook_deliveries(integer, interval, text) to service_role;
 grant execute on function private.claim_webhook_deliveries(integer, interval, text) to ugig_service;
@@ -375,6 +387,7 @@ grant execute on function private.claim_webhook_deliveries(integer, interval, te
 -- capped at 2 h) until the delivery is a day old, then dead. A webhook whose last 5 finished
 -- deliveries all died is disabled and its owner notified. Returns the new status, or null when
 -- the claim was lost (the lease expired and another worker holds the row).
+-- rule: DELIVERY-CLAIM, DELIVERY-RETRY, DELIVERY-410, DELIVERY-DEAD-DISABLES
 create or replace function private.record_webhook_delivery(
     p_id uuid, p_claim_token uuid, p_status_code integer, p_error text
 )
@@ -432,10 +445,12 @@ begin
     return v_status;
 end
 $$;
+-- rule: AGENT-SERVICE-FUNCTIONS
 revoke execute on function private.record_webhook_delivery(uuid, uuid, integer, text) from public, anon, authenticated;
 grant execute on function private.record_webhook_delivery(uuid, uuid, integer, text) to service_role;
 grant execute on function private.record_webhook_delivery(uuid, uuid, integer, text) to ugig_service;
 
+-- rule: DELIVERY-410, DELIVERY-DEAD-DISABLES
 create or replace function private.disable_webhook(p_webhook_id uuid, p_reason text)
 returns void
 language plpgsql
@@ -461,6 +476,7 @@ $$;
 revoke execute on function private.disable_webhook(uuid, text) from public, anon, authenticated;
 
 -- Deliveries older than p_older_than (30 days by default) are removed; returns how many.
+-- rule: DELIVERY-PURGE
 create or replace function private.purge_webhook_deliveries(p_older_than interval default interval '30 days')
 returns bigint
 language plpgsql
@@ -477,6 +493,7 @@ begin
     return v_count;
 end
 $$;
+-- rule: AGENT-SERVICE-FUNCTIONS
 revoke execute on function private.purge_webhook_deliveries(interval) from public, anon, authenticated;
 grant execute on function private.purge_webhook_deliveries(interval) to service_role;
 grant execute on function private.purge_webhook_deliveries(interval) to ugig_service;

@@ -234,8 +234,10 @@ begin
     set upvotes = p.upvotes + v_up, downvotes = p.downvotes + v_down, score = p.score + v_up - v_down
     where p.id = coalesce(new.post_id, old.post_id)
     returning p.author_id into v_author;
-    -- Votes received count towards the author's reputation: +1 per upvote, -1 per downvote.
-    perform private.add_reputation(v_author, v_new - v_old);
+    -- Votes received count towards the author's reputation (docs/community.md).
+    perform private.add_reputation(
+        v_author, private.reputation_points('vote', v_new) - private.reputation_points('vote', v_old)
+    );
     return null;
 end
 $$;
@@ -479,7 +481,9 @@ begin
     set upvotes = c.upvotes + v_up, downvotes = c.downvotes + v_down, score = c.score + v_up - v_down
     where c.id = coalesce(new.comment_id, old.comment_id)
     returning c.author_id into v_author;
-    perform private.add_reputation(v_author, v_new - v_old);
+    perform private.add_reputation(
+        v_author, private.reputation_points('vote', v_new) - private.reputation_points('vote', v_old)
+    );
     return null;
 end
 $$;

@@ -2,7 +2,7 @@
 -- A signed-in user creates gigs as their own poster (poster_id = caller).
 -- Only the poster updates or deletes a gig, and only the client-editable columns: poster_id,
 --   published_at, counters, the search vector and timestamps stay with the database.
--- Status machine, plan limit and "no delete with applications" are triggers (20_marketplace.sql).
+-- Status machine, plan limit and "no delete with applications" are triggers (20_gigs.sql).
 alter table public.gigs enable row level security;
 
 revoke all on table public.gigs from anon, authenticated;

@@ -8,7 +8,7 @@ alter table public.profiles enable row level security;
 revoke all on table public.profiles from anon, authenticated;
 -- rule: ID-PROFILE-NO-INSERT-DELETE
 grant select on table public.profiles to anon, authenticated;
--- rule: ID-PROFILE-COLUMNS
+-- rule: ID-PROFILE-COLUMNS, AGENT-ACCOUNT-TYPE
 grant update (
     username, full_name, headline, bio, avatar_url, location, timezone, website, github_url,
     linkedin_url, skills, ai_tools, hourly_rate, currency, is_available,

@@ -4,19 +4,24 @@
 alter table public.webhooks enable row level security;
 
 revoke all on table public.webhooks from anon, authenticated;
+-- rule: HOOK-OWNER
 grant select, delete on table public.webhooks to authenticated;
+-- rule: HOOK-OWNER
 grant update (url, events, description, active) on table public.webhooks to authenticated;
 grant all on table public.webhooks to service_role;
 
+-- rule: HOOK-OWNER
 create policy "owners read their webhooks" on public.webhooks
 for select to authenticated
 using (user_id = (select auth.uid()));
 
+-- rule: HOOK-OWNER
 create policy "owners update their webhooks" on public.webhooks
 for update to authenticated
 using (user_id = (select auth.uid()))
 with check (user_id = (select auth.uid()));
 
+-- rule: HOOK-OWNER
 create policy "owners delete their webhooks" on public.webhooks
 for delete to authenticated
 using (user_id = (select auth.uid()));

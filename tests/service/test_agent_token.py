@@ -43,6 +43,7 @@ def as_token(db, access_token: str) -> Caller:
     return Caller(db.admin, claims["role"], claims)
 
 
+@pytest.mark.rule("TOKEN-CLAIMS", "TOKEN-LIFETIME")
 def test_exchange_answers_a_supabase_access_token(db, app, people):
     key = db.as_user(people["bot"]).rpc("create_api_key", name="ci")
     before = int(time.time())
@@ -60,6 +61,7 @@ def test_exchange_answers_a_supabase_access_token(db, app, people):
     assert claims["is_anonymous"] is False and claims["session_id"] and claims["email"] == "bot@example.test"
 
 
+@pytest.mark.rule("TOKEN-LIFETIME")
 def test_token_never_outlives_its_key(db, app, people):
     expires = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=5)
     key = db.as_user(people["bot"]).rpc("create_api_key", name="short", expires_at=expires)
@@ -67,6 +69,7 @@ def test_token_never_outlives_its_key(db, app, people):
     assert body["expires_at"] == int(expires.timestamp()) and body["expires_in"] <= 300
 
 
+@pytest.mark.rule("TOKEN-401")
 @pytest.mark.parametrize("case", ["missing", "basic scheme", "garbage", "unknown", "revoked", "expired",
                                   "deleted user"])
 def test_every_refusal_is_the_same_401(db, app, people, case):
@@ -92,6 +95,7 @@ def test_every_refusal_is_the_same_401(db, app, people, case):
     assert answer.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
 
 
+@pytest.mark.rule("KEY-REVOKE", "TOKEN-DB-DECIDES")
 def test_a_revoked_keys_exchange_stops_at_once(db, app, people):
     key = db.as_user(people["bot"]).rpc("create_api_key", name="ci")
     assert exchange(app, key["key"]).status_code == 200
@@ -99,6 +103,7 @@ def test_a_revoked_keys_exchange_stops_at_once(db, app, people):
     assert exchange(app, key["key"]).status_code == 401
 
 
+@pytest.mark.rule("TOKEN-CLAIMS", "AGENT-SECRETS-PRIVATE")
 def test_agent_token_works_under_rls_like_a_sign_in(db, app, people):
     """The agent applies to a gig, reads only its own applications and not others' messages."""
     ada, bob, bot = people["ada"], people["bob"], people["bot"]

@@ -46,6 +46,9 @@ def test_each_kind_renders_html_and_text_with_settings_footer(kind):
     ("application_received", "/gigs/g1/applications"),
     ("payment_failed", "/settings/billing"),
     ("welcome", "/dashboard"),
+    ("question_received", "/gigs/g1"),
+    ("question_answered", "/gigs/g1"),
+    ("new_follower", "/profile"),
 ])
 def test_call_to_action_links_into_the_app(kind, link):
     message = Renderer(APP_URL).render(kind, PAYLOAD, Recipient("ada@example.test"))

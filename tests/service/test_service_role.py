@@ -5,6 +5,7 @@ what it may do; a new privilege fails here until it is added on purpose."""
 from __future__ import annotations
 
 import psycopg
+import pytest
 from psycopg import sql
 
 from scripts import migrate, scratchdb, service_role
@@ -31,6 +32,8 @@ SERVICE_FUNCTIONS = {
     "private.claim_webhook_deliveries(integer,interval,text)",
     "private.record_webhook_delivery(uuid,uuid,integer,text)",
     "private.purge_webhook_deliveries(interval)",
+    # Community: verification decisions (SPEC §7 names the service as a reviewer).
+    "private.review_verification_request(uuid,boolean,text)",
 }
 # Usage on `private` to reach those functions; on `public` every role has it (PUBLIC's default,
 # as on hosted Supabase) and holds nothing in it.
@@ -83,6 +86,7 @@ def effective_privileges(conn: psycopg.Connection) -> dict[str, set]:
             "schemas": schemas, "memberships": memberships, "attributes": {a for (a,) in attributes}}
 
 
+@pytest.mark.rule("API-SERVICE-ROLE", "AGENT-SERVICE-FUNCTIONS")
 def test_the_service_role_may_do_exactly_what_the_allow_list_says(db):
     assert effective_privileges(db.admin) == {
         "functions": SERVICE_FUNCTIONS, "tables": set(), "columns": set(), "sequences": set(),
@@ -90,12 +94,14 @@ def test_the_service_role_may_do_exactly_what_the_allow_list_says(db):
     }
 
 
+@pytest.mark.rule("API-SERVICE-ROLE")
 def test_the_allow_list_notices_a_new_privilege(db):
     """The listing is not blind: a grant anywhere shows up (here, one column of auth.users)."""
     db.execute("grant select (email) on auth.users to ugig_service")
     assert effective_privileges(db.admin)["columns"] == {("auth.users.email", "select")}
 
 
+@pytest.mark.rule("API-SERVICE-ROLE")
 def test_as_the_service_role_every_table_is_refused(db):
     tables = db.execute(
         """select n.nspname, c.relname from pg_catalog.pg_class as c

@@ -83,6 +83,7 @@ def delivery(db, delivery_id):
     return dict(zip([c.name for c in cur.description], cur.fetchone()))
 
 
+@pytest.mark.rule("DELIVERY-SIGNATURE", "DELIVERY-SSRF")
 def test_delivery_is_signed_as_standard_webhooks(db, owner, port, state, make_worker):
     secret = hook(db, owner, f"https://hooks.example.com:{port}/ok")["secret"]
     (delivery_id,) = enqueue(db, owner)
@@ -97,6 +98,7 @@ def test_delivery_is_signed_as_standard_webhooks(db, owner, port, state, make_wo
     assert delivery(db, delivery_id)["status"] == "succeeded"
 
 
+@pytest.mark.rule("DELIVERY-RETRY", "DELIVERY-SIGNATURE")
 def test_a_failing_receiver_is_retried_with_backoff_then_succeeds(db, owner, port, state, make_worker):
     state.failures = 1
     hook(db, owner, f"https://hooks.example.com:{port}/flaky")
@@ -113,6 +115,7 @@ def test_a_failing_receiver_is_retried_with_backoff_then_succeeds(db, owner, por
     assert ids == {delivery_id}  # the same webhook-id on every attempt: receivers drop repeats
 
 
+@pytest.mark.rule("DELIVERY-410")
 def test_410_disables_the_webhook(db, owner, port, make_worker):
     hook(db, owner, f"https://hooks.example.com:{port}/gone")
     (delivery_id,) = enqueue(db, owner)
@@ -122,6 +125,7 @@ def test_410_disables_the_webhook(db, owner, port, make_worker):
         False, "the receiver answered 410 Gone")
 
 
+@pytest.mark.rule("DELIVERY-HTTP")
 def test_redirects_are_not_followed(db, owner, port, state, make_worker):
     hook(db, owner, f"https://hooks.example.com:{port}/redirect")
     (delivery_id,) = enqueue(db, owner)
@@ -131,6 +135,7 @@ def test_redirects_are_not_followed(db, owner, port, state, make_worker):
     assert state.received("/ok") == []
 
 
+@pytest.mark.rule("DELIVERY-SSRF", "DELIVERY-LOOPBACK-SETTING")
 @pytest.mark.parametrize(("name", "allow_loopback"), [
     ("intranet.example.com", True), ("mixed.example.com", True), ("metadata.example.com", True),
     ("hooks.example.com", False), ("unknown.example.com", True),
@@ -179,6 +184,7 @@ def test_a_hanging_receiver_does_not_delay_the_others(db, owner, port, state, ma
     assert len(ids) == 20 and hung == [("failed", "timed out after 2 s")] * 10, hung
 
 
+@pytest.mark.rule("DELIVERY-CLAIM")
 def test_worker_killed_mid_batch_loses_nothing(db, owner, port, state, make_worker, tls):
     hook(db, owner, f"https://hooks.example.com:{port}/slow")
     ids = enqueue(db, owner, count=12)
@@ -198,6 +204,7 @@ def test_worker_killed_mid_batch_loses_nothing(db, owner, port, state, make_work
     assert {r["headers"]["webhook-id"] for r in state.received("/slow")} == set(ids)
 
 
+@pytest.mark.rule("DELIVERY-LOOPBACK-SETTING")
 def test_loopback_is_refused_in_production():
     env = {"SUPABASE_DB_URL": "postgresql://x@127.0.0.1/x", "WEBHOOK_ALLOW_LOOPBACK": "1",
            "RAILWAY_ENVIRONMENT_NAME": "production"}
@@ -208,6 +215,7 @@ def test_loopback_is_refused_in_production():
     assert Settings.from_config({"DB_URL": "x"}, {"RAILWAY_ENVIRONMENT_NAME": "production"}).allow_loopback is False
 
 
+@pytest.mark.rule("DELIVERY-PURGE")
 def test_purge_command(db, owner, port):
     hook(db, owner, f"https://hooks.example.com:{port}/ok")
     enqueue(db, owner, count=2)

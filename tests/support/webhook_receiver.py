@@ -2,7 +2,9 @@
 stub that maps names to addresses (the worker takes a resolver, so no /etc/hosts is touched).
 
 Each receiver answers by path: `/ok` 204, `/slow` 204 after 0.3 s, `/flaky` 500 until `state.failures` runs out then 200,
-`/hang` holds the connection, `/gone` 410, `/redirect` 302 to `/ok`. Every request is recorded.
+`/hang` holds the connection, `/gone` 410, `/redirect` 302 to `/ok`, `/endless` 200 announcing a megabyte
+and sending 4 KiB of it, `/trickle` one header byte every 0.2 s, never finishing. `/hang`, `/endless` and
+`/trickle` hold the connection for `state.hang_seconds`. Every request is recorded.
 """
 
 from __future__ import annotations
@@ -49,6 +51,16 @@ class ReceiverHandler(Handler):
         if self.path == "/hang":
             time.sleep(self.state.hang_seconds)
             return
+        if self.path == "/endless":
+            self.send_response(200)
+            self.send_header("Content-Length", str(1024 * 1024))
+            self.end_headers()
+            self.wfile.write(b"x" * 4096)
+            time.sleep(self.state.hang_seconds)
+            return
+        if self.path == "/trickle":
+            self.trickle()
+            return
         if self.path == "/slow":
             time.sleep(0.3)
         if self.path == "/flaky":
@@ -68,6 +80,19 @@ class ReceiverHandler(Handler):
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
+
+    def trickle(self) -> None:
+        """A status line, then a header that never ends: each byte comes well within a socket
+        timeout, so only a total deadline stops the sender before the receiver hangs up."""
+        self.close_connection = True
+        until = time.monotonic() + self.state.hang_seconds
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Trickle: ")
+            while time.monotonic() < until:
+                time.sleep(0.2)
+                self.wfile.write(b"x")
+        except OSError:  # the sender gave up and closed the connection
+            pass
 
 
 @dataclass(frozen=True)

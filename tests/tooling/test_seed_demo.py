@@ -130,8 +130,9 @@ def test_triggers_left_notifications_some_read_and_no_email_to_send(seeded):
 
 def test_loading_the_demo_twice_changes_nothing(seeded):
     before = snapshot(seeded)
-    seed.run(seeded.url, remote_auth=None, out=lambda _line: None)
+    wrote = seed.run(seeded.url, remote_auth=None, out=lambda _line: None)
     assert snapshot(seeded) == before
+    assert wrote == []  # and it says so: no step claims to have seeded anything
 
 
 def test_against_a_hosted_project_users_are_created_through_the_auth_admin_api(db):

@@ -1,7 +1,7 @@
 """Stripe billing: the webhook (a plain WSGI endpoint), checkout and portal (blueprint `stripe`).
 
 The views only verify and translate; what an event means is decided by SQL functions in
-`private` (supabase/functions_sql/40_billing.sql).
+`private` (supabase/functions_sql/40_stripe_subscriptions.sql to 43_billing_service.sql).
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ class RefusedAddress(Exception):
     """The URL's host resolves to an address webhooks may not reach (or to none)."""
 
 
+# rule: DELIVERY-SSRF
 def is_public(ip: IPAddress) -> bool:
     """Public unicast only: not loopback, private, link-local, multicast, reserved, unspecified,
     shared or documentation space, nor an IPv4-mapped/-compatible/translated form of anything."""
@@ -40,6 +41,7 @@ def system_resolver(host: str, port: int) -> list[str]:
     return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
 
 
+# rule: DELIVERY-SSRF, DELIVERY-LOOPBACK-SETTING
 def checked_address(host: str, port: int, resolver: Resolver, *, allow_loopback: bool = False) -> str:
     """The address to connect to for `host`, after every address it resolves to passed."""
     try:

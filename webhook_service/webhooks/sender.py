@@ -30,6 +30,7 @@ class Attempt:
     error: str | None = None
 
 
+# rule: DELIVERY-SSRF
 class _PinnedConnection(http.client.HTTPSConnection):
     """HTTPS to a fixed address, speaking TLS and HTTP for the URL's host name."""
 
@@ -44,6 +45,7 @@ class _PinnedConnection(http.client.HTTPSConnection):
         self.sock = self._ssl_context.wrap_socket(self.sock, server_hostname=self.host)
 
 
+# rule: DELIVERY-SIGNATURE
 def signed_headers(secret: str, delivery_id: str, body: bytes, now: datetime | None = None) -> dict[str, str]:
     sent_at = now or datetime.now(timezone.utc)
     return {
@@ -53,6 +55,7 @@ def signed_headers(secret: str, delivery_id: str, body: bytes, now: datetime | N
     }
 
 
+# rule: DELIVERY-HTTP, DELIVERY-SSRF
 def post(url: str, secret: str, delivery_id: str, body: bytes, *, resolver: Resolver, context: ssl.SSLContext,
          timeout: float = 10.0, allow_loopback: bool = False) -> Attempt:
     parts = urlsplit(url)
@@ -70,14 +73,18 @@ def post(url: str, secret: str, delivery_id: str, body: bytes, *, resolver: Reso
     expired = threading.Event()
     watchdog = threading.Timer(timeout, _abort, (conn, expired))
     watchdog.start()
+    timed_out = Attempt(None, f"timed out after {timeout:g} s")
     try:
         conn.request("POST", path, body=body, headers=headers)
         answer = conn.getresponse()
         answer.read(MAX_ANSWER_BYTES)  # a receiver's body is never needed beyond a glance
+        if expired.is_set():  # the watchdog's shutdown reads as the end of the answer, not as an error
+            return timed_out
         return Attempt(answer.status, None if 200 <= answer.status < 300 else f"HTTP {answer.status}")
     except (OSError, http.client.HTTPException) as exc:
-        timed_out = expired.is_set() or isinstance(exc, TimeoutError)
-        return Attempt(None, f"timed out after {timeout:g} s" if timed_out else f"{type(exc).__name__}: {exc}"[:500])
+        if expired.is_set() or isinstance(exc, TimeoutError):
+            return timed_out
+        return Attempt(None, f"{type(exc).__name__}: {exc}"[:500])
     finally:
         watchdog.cancel()
         conn.close()

@@ -43,6 +43,7 @@ RECORD_SQL = "select private.record_webhook_delivery(%s, %s, %s, %s)"
 PURGE_SQL = "select private.purge_webhook_deliveries()"
 
 
+# rule: DELIVERY-LOOPBACK-SETTING
 @dataclass(frozen=True)
 class Settings:
     db_url: str
@@ -78,6 +79,7 @@ class Settings:
         return settings
 
 
+# rule: DELIVERY-ISOLATION
 class Worker:
     def __init__(self, settings: Settings, *, resolver: Resolver = system_resolver,
                  context: ssl.SSLContext | None = None) -> None:
@@ -137,6 +139,7 @@ class Worker:
         list(self.threads.map(self.deliver, rows))
         return len(rows)
 
+    # rule: DELIVERY-PURGE
     def purge_if_due(self) -> None:
         if self.last_purge is None or time.monotonic() - self.last_purge >= PURGE_EVERY_SECONDS:
             self.last_purge = time.monotonic()

@@ -24,6 +24,7 @@ def account_type(db, user) -> str:
     return db.execute("select account_type from public.profiles where id = %s", (user.id,))[0][0]
 
 
+@pytest.mark.rule("AGENT-ACCOUNT-TYPE")
 def test_signup_metadata_decides_account_type(db, people):
     assert account_type(db, people["bot"]) == "agent"
     assert account_type(db, people["ada"]) == "human"
@@ -31,6 +32,7 @@ def test_signup_metadata_decides_account_type(db, people):
     assert account_type(db, odd) == "human"
 
 
+@pytest.mark.rule("AGENT-PROFILE-INPUT")
 def test_agent_edits_agent_columns(db, people):
     row = db.as_user(people["bot"]).one(
         "update public.profiles set agent_description = '  Finds gigs.  ', agent_version = '1.2', "
@@ -39,6 +41,7 @@ def test_agent_edits_agent_columns(db, people):
     assert row == {"agent_description": "Finds gigs.", "agent_version": "1.2"}
 
 
+@pytest.mark.rule("AGENT-PROFILE-INPUT")
 @pytest.mark.parametrize(("column", "value", "constraint"), [
     ("agent_description", "x" * 2001, "profiles_agent_description_length"),
     ("agent_version", "v" * 51, "profiles_agent_version_length"),
@@ -51,18 +54,21 @@ def test_agent_columns_are_checked(db, people, column, value, constraint):
     assert err.diag.constraint_name == constraint
 
 
+@pytest.mark.rule("AGENT-COLUMNS-NULL-FOR-HUMANS")
 def test_agent_columns_stay_null_for_humans(db, people):
     err = db.as_user(people["ada"]).rejects(
         "23514", "update public.profiles set agent_version = '1' where id = %s returning id", (people["ada"].id,))
     assert err.diag.constraint_name == "profiles_agent_columns_only_for_agents"
 
 
+@pytest.mark.rule("AGENT-ACCOUNT-TYPE")
 @pytest.mark.parametrize("actor", ["bot", "ada"])
 def test_account_type_is_not_client_writable(db, people, actor):
     db.as_user(people[actor]).rejects(
         "42501", "update public.profiles set account_type = 'human' where id = %s returning id", (people[actor].id,))
 
 
+@pytest.mark.rule("ID-PROFILE-OWNER")
 def test_stranger_cannot_edit_agent_columns(db, people):
     db.as_user(people["eve"]).affects_nothing(
         "update public.profiles set agent_version = '9' where id = %s returning id", (people["bot"].id,))
@@ -70,6 +76,7 @@ def test_stranger_cannot_edit_agent_columns(db, people):
 
 # --- API keys ---
 
+@pytest.mark.rule("KEY-CREATE", "AGENT-SECRETS-PRIVATE")
 def test_create_api_key_returns_the_key_once(db, people):
     bot = db.as_user(people["bot"])
     created = bot.rpc("create_api_key", name="ci")
@@ -84,11 +91,13 @@ def test_create_api_key_returns_the_key_once(db, people):
     assert created["key"] not in dump
 
 
+@pytest.mark.rule("KEY-CREATE")
 def test_two_keys_differ(db, people):
     bot = db.as_user(people["bot"])
     assert bot.rpc("create_api_key", name="a")["key"] != bot.rpc("create_api_key", name="b")["key"]
 
 
+@pytest.mark.rule("KEY-OWNER-READS", "AGENT-SECRETS-PRIVATE")
 @pytest.mark.parametrize(("actor", "command", "expected"), [
     ("anon", "select", "42501"), ("anon", "insert", "42501"), ("anon", "update", "42501"),
     ("anon", "delete", "42501"), ("anon", "hashes", "42501"),
@@ -114,6 +123,7 @@ def test_api_keys_matrix(db, people, actor, command, expected):
         assert len(who.sql(commands[command], params)) == expected
 
 
+@pytest.mark.rule("AGENT-SERVICE-FUNCTIONS")
 @pytest.mark.parametrize("role", ["anon", "authenticated"])
 def test_client_roles_cannot_call_authenticate(db, people, role):
     key = db.as_user(people["bot"]).rpc("create_api_key", name="ci")["key"]
@@ -121,10 +131,12 @@ def test_client_roles_cannot_call_authenticate(db, people, role):
     who.rejects("42501", "select * from private.api_key_authenticate(%s)", (key,))
 
 
+@pytest.mark.rule("KEY-CREATE")
 def test_anon_cannot_create_keys(db):
     db.as_anon().rejects_rpc("42501", "create_api_key", name="x")
 
 
+@pytest.mark.rule("KEY-NAME-UNIQUE")
 def test_names_unique_among_unrevoked_keys(db, people):
     bot = db.as_user(people["bot"])
     first = bot.rpc("create_api_key", name="deploy")
@@ -134,6 +146,7 @@ def test_names_unique_among_unrevoked_keys(db, people):
     db.as_user(people["ada"]).rpc("create_api_key", name="deploy")
 
 
+@pytest.mark.rule("KEY-CAP")
 def test_eleventh_unrevoked_key_refused(db, people):
     bot = db.as_user(people["bot"])
     ids = [bot.rpc("create_api_key", name=f"k{i}")["id"] for i in range(10)]
@@ -143,6 +156,7 @@ def test_eleventh_unrevoked_key_refused(db, people):
     bot.rpc("create_api_key", name="k10")
 
 
+@pytest.mark.rule("KEY-INPUT")
 @pytest.mark.parametrize(("name", "expires_in"), [
     ("", None), ("n" * 101, None),
     ("past", dt.timedelta(seconds=-1)), ("too far", dt.timedelta(days=367)),
@@ -153,11 +167,13 @@ def test_invalid_key_input_refused(db, people, name, expires_in):
     assert db.execute("select count(*) from public.api_keys")[0][0] == 0
 
 
+@pytest.mark.rule("KEY-INPUT")
 def test_key_within_a_year_accepted(db, people):
     expires = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=364)
     db.as_user(people["bot"]).rpc("create_api_key", name="yearly", expires_at=expires)
 
 
+@pytest.mark.rule("KEY-REVOKE")
 def test_revoke_is_owner_only_and_idempotent(db, people):
     bot = db.as_user(people["bot"])
     key = bot.rpc("create_api_key", name="ci")
@@ -175,6 +191,7 @@ def authenticate(db, key):
     return db.as_service().sql("select * from private.api_key_authenticate(%s)", (key,))
 
 
+@pytest.mark.rule("TOKEN-DB-DECIDES")
 def test_authenticate_valid_key(db, people):
     key = db.as_user(people["bot"]).rpc("create_api_key", name="ci")
     (row,) = authenticate(db, key["key"])
@@ -182,6 +199,7 @@ def test_authenticate_valid_key(db, people):
     assert row["email"] == "bot@example.test" and row["user_metadata"]["account_type"] == "agent"
 
 
+@pytest.mark.rule("TOKEN-DB-DECIDES")
 @pytest.mark.parametrize("case", ["wrong", "malformed", "revoked", "expired", "deleted user", "banned"])
 def test_authenticate_refuses(db, people, case):
     key = db.as_user(people["bot"]).rpc("create_api_key", name="ci")
@@ -201,6 +219,7 @@ def test_authenticate_refuses(db, people, case):
     assert authenticate(db, value) == []
 
 
+@pytest.mark.rule("KEY-LAST-USED")
 def test_last_used_at_kept_to_the_minute(db, people):
     key = db.as_user(people["bot"]).rpc("create_api_key", name="ci")
     authenticate(db, key["key"])

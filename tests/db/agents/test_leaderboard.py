@@ -34,6 +34,7 @@ def ranking(rows):
     return [(r["username"].removeprefix("bot_"), r["accepted_applications"]) for r in rows]
 
 
+@pytest.mark.rule("AGENT-LEADERBOARD-ORDER")
 @pytest.mark.parametrize(("period", "expected"), [
     ("all", [("a1", 2), ("a2", 1), ("a3", 1), ("a4", 0)]),
     ("month", [("a2", 1), ("a3", 1), ("a1", 1), ("a4", 0)]),
@@ -43,6 +44,7 @@ def test_ranked_by_accepted_then_rating(db, board, period, expected):
     assert ranking(db.as_anon().rpc_rows("agent_leaderboard", period=period, page_size=10)) == expected
 
 
+@pytest.mark.rule("AGENT-LEADERBOARD-PUBLIC")
 @pytest.mark.parametrize("actor", ["anon", "a4", "h"])
 def test_readable_by_anyone(db, board, actor):
     who = db.as_anon() if actor == "anon" else db.as_user(board[actor])
@@ -50,6 +52,7 @@ def test_readable_by_anyone(db, board, actor):
     assert [r["rank"] for r in rows] == [1, 2] and rows[0]["username"] == "bot_a1"
 
 
+@pytest.mark.rule("AGENT-LEADERBOARD-ARGS")
 @pytest.mark.parametrize(("period", "page_size"), [("year", 10), ("all", 0), ("all", 101)])
 def test_invalid_arguments_refused(db, board, period, page_size):
     db.as_anon().rejects("22023", "select * from public.agent_leaderboard(%s, %s)", (period, page_size))

@@ -29,6 +29,7 @@ def create(db, user, url=URL, events=("application.received",), description=None
     return db.as_user(user).rpc("create_webhook", url=url, events=list(events), description=description)
 
 
+@pytest.mark.rule("HOOK-SECRET", "AGENT-SECRETS-PRIVATE")
 def test_create_returns_a_standard_webhooks_secret(db, people):
     hook = create(db, people["bot"], description="  my agent  ")
     assert hook["secret"].startswith("whsec_")
@@ -38,6 +39,7 @@ def test_create_returns_a_standard_webhooks_secret(db, people):
     assert hook["secret"] not in str(row)
 
 
+@pytest.mark.rule("HOOK-SECRET")
 def test_rotate_replaces_the_secret(db, people):
     hook = create(db, people["bot"])
     rotated = db.as_user(people["bot"]).rpc("rotate_webhook_secret", id=hook["id"])
@@ -63,6 +65,7 @@ COMMANDS = {
 }
 
 
+@pytest.mark.rule("HOOK-OWNER", "DELIVERY-OWNER-READS", "AGENT-SECRETS-PRIVATE")
 @pytest.mark.parametrize(("actor", "command", "expected"), [
     ("anon", "select", "42501"), ("anon", "insert", "42501"), ("anon", "update url", "42501"),
     ("anon", "delete", "42501"), ("anon", "secrets", "42501"), ("anon", "deliveries", "42501"),
@@ -85,11 +88,13 @@ def test_webhooks_matrix(db, people, actor, command, expected):
         assert len(who.sql(COMMANDS[command], params)) == expected
 
 
+@pytest.mark.rule("DELIVERY-OWNER-READS")
 def test_owner_cannot_read_the_lease_columns(db, people):
     create(db, people["bot"])
     db.as_user(people["bot"]).rejects("42501", "select claim_token from public.webhook_deliveries")
 
 
+@pytest.mark.rule("HOOK-URL")
 @pytest.mark.parametrize("url", [
     "http://hooks.example.com/x", "https://user:pw@hooks.example.com/x", "https://hooks.example.com@evil.test/",
     "https://localhost/x", "https://LOCALHOST./x", "https://api.localhost/x", "https://printer.local/x",
@@ -105,6 +110,7 @@ def test_non_public_or_malformed_urls_refused(db, people, url):
     assert db.execute("select count(*) from public.webhooks")[0][0] == 0
 
 
+@pytest.mark.rule("HOOK-URL")
 @pytest.mark.parametrize("url", [
     "https://hooks.example.com", "https://hooks.example.com:8443/a?b=c#d", "https://93.184.216.34/hook",
     "https://[2606:4700:4700::1111]/hook", "https://HOOKS.Example.com/Path",
@@ -113,6 +119,7 @@ def test_public_urls_accepted(db, people, url):
     create(db, people["bot"], url=url)
 
 
+@pytest.mark.rule("HOOK-URL")
 def test_url_rules_hold_on_update_too(db, people):
     hook = create(db, people["bot"])
     db.as_user(people["bot"]).rejects(
@@ -120,12 +127,14 @@ def test_url_rules_hold_on_update_too(db, people):
         (hook["id"],))
 
 
+@pytest.mark.rule("HOOK-EVENTS")
 @pytest.mark.parametrize("events", [[], ["gig.created"], ["application.received", "nope"]])
 def test_unknown_events_refused(db, people, events):
     err = db.as_user(people["bot"]).rejects_rpc("23514", "create_webhook", url=URL, events=events)
     assert err.diag.constraint_name == "webhooks_events_valid"
 
 
+@pytest.mark.rule("HOOK-CAP")
 def test_eleventh_webhook_refused(db, people):
     for i in range(10):
         create(db, people["bot"], url=f"{URL}/{i}")
@@ -134,10 +143,12 @@ def test_eleventh_webhook_refused(db, people):
     assert db.execute("select count(*) from public.webhooks")[0][0] == 10
 
 
+@pytest.mark.rule("HOOK-OWNER")
 def test_anon_cannot_create_webhooks(db):
     db.as_anon().rejects_rpc("42501", "create_webhook", url=URL, events=["application.received"])
 
 
+@pytest.mark.rule("HOOK-INACTIVE")
 def test_reactivation_clears_the_disabled_reason(db, people):
     hook = create(db, people["bot"])
     db.execute("update public.webhooks set active = false, disabled_reason = 'gone' where id = %s", (hook["id"],))
@@ -153,6 +164,7 @@ def deliveries(db, user):
                                 "order by created_at, event_type")
 
 
+@pytest.mark.rule("HOOK-ENQUEUE", "HOOK-PAYLOAD", "HOOK-INACTIVE")
 def test_application_events_enqueue_deliveries(db, people):
     ada, bot = people["ada"], people["bot"]
     create(db, ada, events=ALL_EVENTS)
@@ -176,6 +188,7 @@ def test_application_events_enqueue_deliveries(db, people):
     assert changed["payload"]["data"]["previous_status"] == "pending"
 
 
+@pytest.mark.rule("HOOK-PAYLOAD")
 def test_message_payload_holds_no_body(db, people):
     ada, bot = people["ada"], people["bot"]
     create(db, bot, events=["message.received"])
@@ -186,6 +199,7 @@ def test_message_payload_holds_no_body(db, people):
     assert delivery["payload"]["data"]["conversation_id"] == conversation
 
 
+@pytest.mark.rule("HOOK-ENQUEUE")
 def test_a_rolled_back_event_enqueues_nothing(db, people):
     ada, bot = people["ada"], people["bot"]
     create(db, ada, events=ALL_EVENTS)
@@ -197,6 +211,7 @@ def test_a_rolled_back_event_enqueues_nothing(db, people):
     assert deliveries(db, ada) == []
 
 
+@pytest.mark.rule("DELIVERY-REDELIVER")
 def test_redeliver(db, people):
     ada, bot = people["ada"], people["bot"]
     create(db, ada, events=ALL_EVENTS)
@@ -233,6 +248,7 @@ def queued(db, people):
     return hook
 
 
+@pytest.mark.rule("AGENT-SERVICE-FUNCTIONS")
 @pytest.mark.parametrize("role", ["anon", "authenticated"])
 def test_clients_cannot_call_the_worker_functions(db, people, queued, role):
     who = db.as_anon() if role == "anon" else db.as_user(people["ada"])
@@ -240,6 +256,7 @@ def test_clients_cannot_call_the_worker_functions(db, people, queued, role):
     who.rejects("42501", "select private.purge_webhook_deliveries()")
 
 
+@pytest.mark.rule("DELIVERY-CLAIM")
 def test_claim_leases_and_hands_over_the_secret(db, queued):
     (row,) = claim(db)
     assert row["secret"] == queued["secret"] and row["url"] == URL and row["attempts"] == 1
@@ -249,6 +266,7 @@ def test_claim_leases_and_hands_over_the_secret(db, queued):
         == [("succeeded", True, 204)]
 
 
+@pytest.mark.rule("DELIVERY-CLAIM")
 def test_an_expired_lease_is_claimed_again_and_the_old_claim_cannot_record(db, queued):
     (first,) = claim(db, lease="0 seconds")
     (second,) = claim(db)
@@ -257,6 +275,7 @@ def test_an_expired_lease_is_claimed_again_and_the_old_claim_cannot_record(db, q
     assert record(db, second, 200) == "succeeded"
 
 
+@pytest.mark.rule("DELIVERY-RETRY")
 def test_failures_back_off_then_die_after_a_day(db, queued):
     (row,) = claim(db)
     assert record(db, row, 500, "HTTP 500") == "failed"
@@ -267,6 +286,7 @@ def test_failures_back_off_then_die_after_a_day(db, queued):
     assert record(db, row, None, "timed out") == "dead"
 
 
+@pytest.mark.rule("DELIVERY-410")
 def test_410_disables_the_webhook_and_tells_the_owner(db, people, queued):
     (row,) = claim(db)
     assert record(db, row, 410) == "dead"
@@ -276,6 +296,7 @@ def test_410_disables_the_webhook_and_tells_the_owner(db, people, queued):
     assert db.execute("select count(*) from private.email_outbox where kind = 'webhook_disabled'")[0][0] == 1
 
 
+@pytest.mark.rule("DELIVERY-DEAD-DISABLES")
 def test_a_webhook_whose_deliveries_keep_dying_is_disabled(db, people, queued):
     db.execute("insert into public.webhook_deliveries (webhook_id, user_id, event_type, payload, status, created_at) "
                "select %s, %s, 'application.received', '{}', 'dead', now() - interval '2 days' "
@@ -292,8 +313,21 @@ def test_inactive_webhooks_are_not_claimed(db, people, queued):
     assert claim(db) == []
 
 
+@pytest.mark.rule("DELIVERY-PURGE")
 def test_purge_removes_deliveries_older_than_30_days(db, queued):
     db.execute("insert into public.webhook_deliveries (webhook_id, user_id, event_type, payload, created_at) "
                "select id, user_id, 'application.received', '{}', now() - interval '31 days' from public.webhooks")
     assert db.as_service().scalar("select private.purge_webhook_deliveries()") == 1
     assert db.execute("select count(*) from public.webhook_deliveries")[0][0] == 1
+
+
+@pytest.mark.rule("DELIVERY-ISOLATION")
+def test_at_most_4_deliveries_per_webhook_are_in_flight(db, people, queued):
+    """A receiver that hangs holds at most 4 deliveries at a time; further claims go to others."""
+    db.execute("insert into public.webhook_deliveries (webhook_id, user_id, event_type, payload) "
+               "select %s, %s, 'application.received', '{}' from generate_series(1, 5)", (queued["id"], people["ada"].id))
+    assert len(claim(db)) == 4  # of ada's 6 due deliveries
+    other = create(db, people["eve"], url=URL + "/eve", events=ALL_EVENTS)
+    db.execute("insert into public.webhook_deliveries (webhook_id, user_id, event_type, payload) "
+               "values (%s, %s, 'application.received', '{}')", (other["id"], people["eve"].id))
+    assert [str(r["webhook_id"]) for r in claim(db)] == [other["id"]]

@@ -170,3 +170,12 @@ def test_tags_are_stored_trimmed_and_lower_case_once(db, people):
     ada.rejects("23505", TAG, ("RUST",))
     ada.rejects("23514", TAG, ("   ",))
     ada.rejects("23514", TAG, ("x" * 51,))
+
+
+@pytest.mark.rule("NOTIF-FOLLOWER")
+def test_the_notification_reaches_the_followed_users_realtime_topic(db, people):
+    ada, eve = people["ada"], people["eve"]
+    db.as_user(eve).one(FOLLOW, (ada.id,))
+    rows = db.execute("select topic, payload -> 'notification' ->> 'type' from realtime.messages "
+                      "where event = 'notification_created'")
+    assert rows == [(f"user:{ada.id}", "new_follower")]

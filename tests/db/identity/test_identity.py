@@ -70,7 +70,7 @@ def test_bad_metadata_never_fails_signup(db, meta):
     assert full_name is None or len(full_name) <= 100
 
 
-@pytest.mark.rule("ID-SIGNUP")
+@pytest.mark.rule("ID-SIGNUP", "AGENT-ACCOUNT-TYPE")
 def test_signup_account_type_from_metadata(db):
     assert profile_of(db, db.create_user(user_metadata={"account_type": "agent"}))[2] == "agent"
 

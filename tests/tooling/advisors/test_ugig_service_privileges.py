@@ -8,10 +8,12 @@ from tests.support.advisors import findings
 CHECK = "ugig_service_privileges"
 
 
+@pytest.mark.rule("API-SERVICE-ROLE")
 def test_migrated_schema_gives_the_service_role_nothing_more(db):
     assert findings(db.url, CHECK) == []
 
 
+@pytest.mark.rule("API-SERVICE-ROLE")
 @pytest.mark.parametrize("grant, expected", [
     ("grant select on private.secrets to ugig_service", "ugig_service has select on table private.secrets"),
     ("grant update (note) on private.secrets to ugig_service",
@@ -33,6 +35,7 @@ def test_a_privilege_beyond_private_functions_is_an_error(db, grant, expected):
     assert findings(db.url, CHECK) == [("ERROR", expected)]
 
 
+@pytest.mark.rule("API-SERVICE-ROLE")
 @pytest.mark.parametrize("change, expected", [
     ("alter role ugig_service bypassrls", "ugig_service has the bypassrls attribute"),
     ("alter role ugig_service createdb", "ugig_service has the createdb attribute"),
