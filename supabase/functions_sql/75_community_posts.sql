@@ -133,8 +133,6 @@ create or replace function private.check_vote(p_author uuid, p_what text)
 returns void
 language plpgsql
 stable
-security definer
--- Reads blocks, which are private to the blocker but bind the blocked user too.
 set search_path = ''
 as $$
 begin

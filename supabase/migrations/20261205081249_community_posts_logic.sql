@@ -95,7 +95,7 @@ $function$;
 create or replace function private.check_vote(p_author uuid, p_what text)
  returns void
  language plpgsql
- stable security definer
+ stable
  set search_path to ''
 as $function$
 begin
