@@ -142,10 +142,19 @@ begin
         v_key_type,
         case when v_tag is null then 'k.author_id' else 'p0.author_id' end
     );
+    if v_window = 'day' then
+        -- A day's posts are few, and the best of them lie anywhere in the score index: read the
+        -- day's range of the newest-first index and rank it (the planner, estimating the window
+        -- from statistics, would walk the score index past thousands of older posts instead).
+        v_page := 'with w as materialized (' || regexp_replace(v_page, ' order by .*$', '') || ') '
+            || 'select * from w order by w.key_value desc, w.key_id desc limit $4';
+    end if;
     if p_sort = 'following' then
         -- Newest first among the posts of followed authors and followed tags: per followed author
         -- and per followed tag one range of its index (posts_author_created_idx, post_tags_new_idx)
         -- of at most a page, merged. Follows never cross a block; tag posts are filtered per row.
+        -- Each post comes from one range only (a tag range skips posts of followed authors and
+        -- posts it shares with an earlier followed tag), so the ranges are simply appended.
         v_page := 'select x.key_id, null::text as key_text, x.key_value from ('
             || '  select ap.id as key_id, ap.created_at as key_value '
             || '  from public.follows as f cross join lateral ('
@@ -158,7 +167,7 @@ begin
             || '    select 1 from public.user_blocks as b '
             || '    where (b.blocker_id = $6 and b.blocked_id = f.followed_id) '
             || '      or (b.blocker_id = f.followed_id and b.blocked_id = $6)) '
-            || '  union '
+            || '  union all '
             || '  select tp.post_id, tp.created_at '
             || '  from public.tag_follows as tf cross join lateral ('
             || '    select t.post_id, t.created_at from private.post_tags as t '
@@ -166,6 +175,11 @@ begin
             || '    where t.tag = tf.tag and p0.deleted_at is null '
             || '      and ($5::text is null or p0.tags @> array[$5::text]) '
             || '      and (t.created_at, t.post_id) < ($2::timestamptz, $3) '
+            || '      and not exists ('
+            || '        select 1 from public.follows as f2 where f2.follower_id = $6 and f2.followed_id = p0.author_id) '
+            || '      and not exists ('
+            || '        select 1 from public.tag_follows as tf2 '
+            || '        where tf2.user_id = $6 and tf2.tag = any (p0.tags) and tf2.tag < tf.tag) '
             || '      and not exists ('
             || '        select 1 from public.user_blocks as b '
             || '        where (b.blocker_id = $6 and b.blocked_id = p0.author_id) '

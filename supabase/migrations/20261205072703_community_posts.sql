@@ -30,8 +30,9 @@ create table public.posts (
     constraint posts_tags_count check (cardinality(tags) <= 10),
     constraint posts_counters check (upvotes >= 0 and downvotes >= 0 and comments_count >= 0)
 );
--- The author's posts, newest first (also the foreign key's index and the `following` feed).
-create index posts_author_created_idx on public.posts (author_id, created_at desc, id desc);
+-- The author's posts, newest first (also the foreign key's index and the `following` feed, which
+-- reads it index-only: deleted_at is carried for its filter).
+create index posts_author_created_idx on public.posts (author_id, created_at desc, id desc) include (deleted_at);
 -- One index per feed order over live posts.
 create index posts_new_idx on public.posts (created_at desc, id desc) where deleted_at is null;
 create index posts_hot_idx on public.posts (hot_rank desc, id desc) where deleted_at is null;
