@@ -213,3 +213,18 @@ def test_every_order_is_served_by_an_index(db, people):
             assert index in plan, (args, plan)
         else:
             assert index in plan and "Sort" not in plan, (args, plan)
+
+
+@pytest.mark.rule("FEED-FOLLOWING")
+def test_a_post_with_two_followed_tags_appears_once(db, people):
+    tom = db.as_user(people["tom"])
+    both = create_post(tom, "go and cooking", tags=["go", "cooking"])
+    only = create_post(tom, "cooking only", tags=["cooking"])
+    eve = db.as_user(people["eve"])
+    for tag in ("go", "cooking"):
+        eve.one("insert into public.tag_follows (tag) values (%s) returning tag", (tag,))
+    assert ids(feed(eve, sort="following")) == [only["id"], both["id"]]
+    # Following the author as well changes nothing: still once each.
+    eve.one("insert into public.follows (followed_id) values (%s) returning followed_id", (people["tom"].id,))
+    assert ids(feed(eve, sort="following")) == [only["id"], both["id"]]
+    assert ids(feed(eve, sort="following", tag="go")) == [both["id"]]
