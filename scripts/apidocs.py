@@ -33,7 +33,8 @@ Clients reach everything below through PostgREST (`/rest/v1/<table>`, `/rest/v1/
 with the anon key or a user's JWT. Errors follow SPEC §2: `22023`/`23514` invalid input, `42501`
 not allowed, `PT404` not found, `23505` duplicate, `PT409` invalid state transition, `PT402`
 plan limit, `PT429` rate limit. Which filters and orders an index serves (list sort keys, lookups,
-messages per conversation): [queries.md](queries.md).
+messages per conversation) and which request to send for each list (the "my applications" pages
+go through `rpc/my_applications`, not a read of `applications`): [queries.md](queries.md).
 """
 
 _RELATIONS = """

@@ -1,6 +1,6 @@
 """`ugig-db seed --scale N`: a marketplace of N x (200k users, 1M gigs, 5M applications, 1M
 conversations, 10M messages, 2M notifications, 1M saved gigs), generated set-based in SQL
-(seed/scale/).
+(seed/scale/). A tenth of the users are agents; most agents hold API keys, some webhooks.
 
 Bulk-loading through per-row triggers would take hours (and trip the rate limits), so the
 generator runs as a superuser with `session_replication_role = replica`: triggers, including
@@ -50,6 +50,8 @@ STAGES = [
     Stage("12_profiles.sql", "public.profiles", "users"),
     Stage("13_subscriptions.sql", "public.subscriptions", "users"),
     Stage("14_notification_settings.sql", "public.notification_settings", "users"),
+    Stage("15_api_keys.sql", "public.api_keys", "users"),
+    Stage("16_webhooks.sql", "public.webhooks", "users"),
     Stage("20_gigs.sql", "public.gigs", "gigs"),
     Stage("30_applications.sql", "public.applications", "application_slots"),
     Stage("40_conversations.sql", "public.conversations", "conversations"),
@@ -185,6 +187,7 @@ VACUUMED = [
     "public.notification_settings", "public.gigs", "private.gig_publications", "public.applications",
     "public.conversations", "public.conversation_participants", "public.messages",
     "public.notifications", "public.saved_gigs", "public.reviews", "public.video_calls",
+    "public.api_keys", "private.api_key_hashes", "public.webhooks", "private.webhook_secrets",
 ]
 
 

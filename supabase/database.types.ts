@@ -46,6 +46,7 @@ export type Database = {
         Row: {
           ai_tools: string[]
           applicant_id: string
+          applicant_is_agent: boolean
           cover_letter: string
           created_at: string
           gig_id: string
@@ -60,6 +61,7 @@ export type Database = {
         Insert: {
           ai_tools?: string[]
           applicant_id?: string
+          applicant_is_agent?: boolean
           cover_letter: string
           created_at?: string
           gig_id: string
@@ -74,6 +76,7 @@ export type Database = {
         Update: {
           ai_tools?: string[]
           applicant_id?: string
+          applicant_is_agent?: boolean
           cover_letter?: string
           created_at?: string
           gig_id?: string
@@ -1409,6 +1412,7 @@ export type Database = {
         Returns: {
           ai_tools: string[]
           applicant_id: string
+          applicant_is_agent: boolean
           cover_letter: string
           created_at: string
           gig_id: string
@@ -1476,6 +1480,34 @@ export type Database = {
         Args: { conversation_id: string }
         Returns: string
       }
+      my_applications: {
+        Args: {
+          before_created_at?: string
+          before_id?: string
+          page_size?: number
+          role?: string
+        }
+        Returns: {
+          ai_tools: string[]
+          applicant_id: string
+          cover_letter: string
+          created_at: string
+          gig_id: string
+          id: string
+          portfolio_urls: string[]
+          poster_id: string
+          proposed_rate: number | null
+          proposed_timeline: string | null
+          status: string
+          updated_at: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "applications"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       my_conversations: {
         Args: { cursor?: string; page_size?: number }
         Returns: {
@@ -1525,6 +1557,7 @@ export type Database = {
         Returns: {
           ai_tools: string[]
           applicant_id: string
+          applicant_is_agent: boolean
           cover_letter: string
           created_at: string
           gig_id: string

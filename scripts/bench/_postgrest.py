@@ -1,4 +1,5 @@
-"""The SQL PostgREST sends for a read (`GET /rest/v1/<table>?<filters>&order=…&limit=…&offset=…`).
+"""The SQL PostgREST sends for a read (`GET /rest/v1/<table>?<filters>&order=…&limit=…&offset=…`)
+and for a call of a set-returning function (`GET /rest/v1/rpc/<function>?<argument>=…`).
 
 PostgREST wraps the table's query in a CTE and turns the page into one JSON body, with the page's
 row count and the response GUCs beside it; every filter value, the limit and the offset are
@@ -46,3 +47,10 @@ def read(table: str, filters: list[str], order: list[Order], *, paged: bool = Tr
     if paged:
         source += " limit %(limit)s offset %(offset)s"
     return WRAPPER.format(source=source)
+
+
+def call(function: str, arguments: list[str]) -> str:
+    """`GET /rpc/<function>?<argument>=<value>&…`: each argument passed by name as the parameter of
+    the same name, the function's rows the page."""
+    named = ", ".join(f'"{a}" := %({a})s' for a in arguments)
+    return WRAPPER.format(source=f'select "pgrst_call".* from "public"."{function}"({named}) as "pgrst_call"')

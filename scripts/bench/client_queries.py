@@ -105,6 +105,17 @@ def _active_gigs(order: Order, *, by_category: bool) -> Query:
     )
 
 
+def _leaderboard(role: str, period: str) -> Query:
+    """A leaderboard page as anyone reads it: anon, or signed in as some agent."""
+    return Query(
+        f"agent_leaderboard(period => '{period}', page_size => 20) ({role})", 20, role,
+        "select * from public.agent_leaderboard(period => %(period)s, page_size => 20)",
+        subject_sql=None if role == "anon" else
+        "select id as uid from public.profiles where account_type = 'agent' order by id limit 1",
+        params={"period": period},
+    )
+
+
 # The public listing's sort keys (docs/queries.md): newest, recently published, highest budget.
 GIG_ORDERS = [
     Order("created_at", descending=True),
@@ -152,6 +163,45 @@ QUERIES = [
         _postgrest.read("applications", ["poster_id"], [Order("created_at", descending=True)]),
         subject_sql=_heaviest("applications", "poster_id", filtered=True),
         paged=True,
+    ),
+    # The request shape docs/queries.md gives clients for the "my applications" pages.
+    Query(
+        "REST rpc/my_applications?page_size=20 (sent and received), busiest posters", 5, "authenticated",
+        _postgrest.call("my_applications", ["page_size"]),
+        subject_sql=_heaviest("applications", "poster_id"), params={"page_size": "20"}, paged=True,
+    ),
+    Query(
+        "REST rpc/my_applications?page_size=20 (sent and received), busiest applicants", 5, "authenticated",
+        _postgrest.call("my_applications", ["page_size"]),
+        subject_sql=_heaviest("applications", "applicant_id"), params={"page_size": "20"}, paged=True,
+    ),
+    Query(
+        "REST rpc/my_applications?role=received&page_size=20, busiest posters", 5, "authenticated",
+        _postgrest.call("my_applications", ["role", "page_size"]),
+        subject_sql=_heaviest("applications", "poster_id"), params={"role": "received", "page_size": "20"},
+        paged=True,
+    ),
+    Query(
+        "REST rpc/my_applications?role=sent&page_size=20, busiest applicants", 5, "authenticated",
+        _postgrest.call("my_applications", ["role", "page_size"]),
+        subject_sql=_heaviest("applications", "applicant_id"), params={"role": "sent", "page_size": "20"},
+        paged=True,
+    ),
+    Query(
+        "REST rpc/my_applications?before_created_at=…&before_id=…&page_size=20, after the 1,000th, busiest posters",
+        5, "authenticated",
+        _postgrest.call("my_applications", ["before_created_at", "before_id", "page_size"]),
+        subject_sql=f"""select b.uid, c.created_at as before_created_at, c.id as before_id, '20' as limit,
+                               '0' as offset
+                        from ({_heaviest("applications", "poster_id")}) as b
+                        cross join lateral (select a.created_at, a.id from public.applications as a
+                                            where a.poster_id = b.uid
+                                            order by a.created_at desc, a.id desc
+                                            -- the middle one of a poster with fewer (small scales)
+                                            offset least(999, (select count(*) / 2 from public.applications as n
+                                                               where n.poster_id = b.uid))
+                                            limit 1) as c""",
+        params={"page_size": "20"}, paged=True,
     ),
     Query(
         "REST notifications?order=created_at.desc&limit=20 (RLS only), busiest users", 5, "authenticated",
@@ -201,6 +251,7 @@ QUERIES = [
                        group by user_id order by count(*) desc limit 1""",
         baseline_sql="select count(*) from public.notifications where user_id = %(uid)s and read_at is null",
     ),
+    *(_leaderboard(role, period) for role in ("anon", "authenticated") for period in ("week", "month", "all")),
 ]
 
 
@@ -397,10 +448,12 @@ def prepare_local(scale: float) -> str:
 
 
 def run(db_url: str | None) -> None:
+    load_before = os.getloadavg()[0]
     scale = float(os.environ.get("BENCH_SCALE", "1"))
     url = db_url or prepare_local(scale)
     results: list[Result] = []
     skipped: list[str] = []
+    load_before = os.getloadavg()[0]
     with psycopg.connect(url, autocommit=True) as conn:
         sizes = data_sizes(conn)
         for query in QUERIES:
@@ -418,7 +471,9 @@ def run(db_url: str | None) -> None:
     where = f"scale {scale:g} (local `{BENCH_DB}`)" if db_url is None else "the database given"
     _report.replace_section("queries", (
         "## Client queries\n\n"
-        f"Measured {stamp} on {where}: {sizes} rows. Up to {ITERATIONS} requests each "
+        f"Measured {stamp} on {where}: {sizes} rows; the machine's load average {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after (other work shares its cores: p95 and p99 grow with it, p50 and "
+        f"the plans do not). Up to {ITERATIONS} requests each "
         f"(fewer when a query needs more than {SECONDS_PER_QUERY:g} s for them), PostgREST-style "
         "(one transaction, `set local role`, JWT claims); times are the query's execution and fetch. "
         "RLS ratio = median as the client role / median as `postgres` with the same claims (a miss when "

@@ -5,8 +5,8 @@ USERS/2 conversations. Each round, every user sends one message (BODY_CHARS char
 conversation, the way a client does through PostgREST: one transaction per insert on one
 connection, `set local role authenticated` and the user's JWT claims, so every trigger runs (rate
 limit, inbox, notification, e-mail outbox, and the broadcasts: message_created on the
-conversation's topic, notification_created and a conversation_updated patch on the recipient's
-topic, a conversation_updated patch on the sender's). Rounds alternate between the broadcast
+conversation's topic, and notification_created on the recipient's topic, which carries their inbox
+patch). Rounds alternate between the broadcast
 triggers on and off (`alter table ... disable trigger`), so both modes see the same load on a
 shared machine and the same table sizes; the rate-limit window is cleared between rounds,
 outside the timing. Measured per mode, as the median of its rounds: inserts per second, and the

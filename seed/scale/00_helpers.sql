@@ -8,7 +8,7 @@
 
 -- Kinds: 1 users, 2 gigs, 3 applications, 4 conversations, 5 messages, 6 notifications,
 -- 7 reviews, 8 video calls, 9 messages of long threads (past the 64 ids kind 5 gives each
--- conversation).
+-- conversation), 10 API keys (4 per user), 11 webhooks (2 per user).
 create function pg_temp.sid(p_kind integer, p_i bigint) returns uuid
 language sql immutable
 as $$

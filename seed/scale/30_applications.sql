@@ -2,14 +2,15 @@
 -- or to one's own gig; a repeated (gig, applicant) pair is dropped by the unique constraint.
 -- Statuses are spread over the open and final states; `accepted` is settled per gig later.
 insert into public.applications (
-    id, gig_id, poster_id, applicant_id, cover_letter, proposed_rate, proposed_timeline, ai_tools, status,
-    created_at, updated_at
+    id, gig_id, poster_id, applicant_id, applicant_is_agent, cover_letter, proposed_rate, proposed_timeline,
+    ai_tools, status, created_at, updated_at
 )
 select
     pg_temp.sid(3, i),
     pg_temp.sid(2, a.g),
     pg_temp.sid(1, a.poster),  -- the gig's poster, as the applications guard sets it
-    pg_temp.sid(1, case when a.applicant = a.poster then mod(a.applicant + 1, %(users)s) else a.applicant end),
+    pg_temp.sid(1, w.applicant),
+    mod(w.applicant, 10) = 7,  -- the agents (12_profiles.sql), as the applications guard marks them
     'Hi! I have shipped ' || pg_temp.pick(array['three', 'five', 'a dozen', 'several'], pg_temp.h(i, 51))
     || ' projects like this one. ' || pg_temp.pick(array['I can start this week.', 'Happy to do a short paid trial.',
         'I use AI tools for drafts and review every line myself.', 'Portfolio and references on my profile.'], pg_temp.h(i, 52)),
@@ -36,5 +37,8 @@ cross join lateral (
     from (select pg_temp.perm(pg_temp.skew(pg_temp.h(i, 59), %(gigs)s, 2), %(gigs)s) as g offset 0) as x
     offset 0  -- evaluate each value once per row (a pulled-up subquery would repeat it per use)
 ) as a
+cross join lateral (
+    select case when a.applicant = a.poster then mod(a.applicant + 1, %(users)s) else a.applicant end as applicant
+) as w
 where pg_temp.gig_status(a.g) <> 'draft'
 on conflict do nothing

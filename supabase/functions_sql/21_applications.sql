@@ -73,6 +73,11 @@ begin
         end if;
         -- The poster reads the application through this copy (policy on an indexed column).
         new.poster_id := v_gig.poster_id;
+        -- The leaderboard's partial index holds agents' applications only (account_type never
+        -- changes after signup, so the copy never goes stale).
+        new.applicant_is_agent := exists (
+            select 1 from public.profiles as p where p.id = new.applicant_id and p.account_type = 'agent'
+        );
         return new;
     end if;
 
@@ -81,6 +86,7 @@ begin
         raise exception using
             errcode = '42501', message = 'an application''s id, gig, applicant, poster and creation time cannot change';
     end if;
+    new.applicant_is_agent := old.applicant_is_agent;  -- the database's copy, whoever writes
     v_proposal_changed := (new.cover_letter, new.proposed_rate, new.proposed_timeline, new.portfolio_urls, new.ai_tools)
         is distinct from (old.cover_letter, old.proposed_rate, old.proposed_timeline, old.portfolio_urls, old.ai_tools);
 

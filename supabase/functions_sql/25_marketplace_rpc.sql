@@ -1,8 +1,9 @@
 /**
- * Marketplace RPCs: search_gigs, record_gig_view, set_application_status and
- * bulk_set_application_status. Public functions are `security invoker`; record_gig_view needs the
- * owner's rights and is a thin wrapper over private.record_gig_view; search_gigs reads through
- * private.search_gigs so the text match can use its index (see there).
+ * Marketplace RPCs: search_gigs, record_gig_view, set_application_status,
+ * bulk_set_application_status and my_applications. Public functions are `security invoker`;
+ * record_gig_view needs the owner's rights and is a thin wrapper over private.record_gig_view;
+ * search_gigs reads through private.search_gigs so the text match can use its index, and
+ * my_applications through private.my_applications so each half is an ordered index range (see there).
  */
 
 /** Section - search_gigs */
@@ -335,3 +336,95 @@ grant execute on function public.bulk_set_application_status(uuid [], text) to a
 comment on function public.bulk_set_application_status(uuid [], text) is
 'Moves 1-50 applications to the same status, all or nothing (the same rules as set_application_status). '
 'Returns the updated applications. 22023 for an empty or oversized list, PT404 when any id is not visible.';
+
+/** Section - my_applications */
+-- The caller's applications, sent, received or both, newest first: the "my applications" pages.
+-- Security definer because under RLS each half (applicant_id = me, poster_id = me) is ANDed with
+-- the read policy's `applicant_id = (select auth.uid()) or poster_id = (select auth.uid())`,
+-- which the planner estimates as a handful of rows (it cannot know the initplan's value), so it
+-- prefers a BitmapOr and a sort of all the caller's applications (up to 127k for the busiest
+-- posters at scale 1) to the ordered index range (docs/queries.md). It needs no RLS: it reads only
+-- rows whose applicant_id or poster_id is auth.uid(), exactly the rows that policy shows the caller.
+-- Each half is the first page_size entries of one index range after the cursor; the two are merged
+-- (a Merge Append of 2 x page_size rows at most). An application's applicant is never its gig's
+-- poster (APP-NOT-OWN-GIG), so the halves are disjoint.
+-- rule: APP-MINE
+create or replace function private.my_applications(
+    p_role text, p_before_created_at timestamptz, p_before_id uuid, p_page_size integer
+)
+returns setof public.applications
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+    v_uid uuid := auth.uid();
+    -- The first page is the page before (infinity, any id): one index condition for every page.
+    v_before_at timestamptz := coalesce(p_before_created_at, 'infinity'::timestamptz);
+    v_before_id uuid := coalesce(p_before_id, '00000000-0000-0000-0000-000000000000'::uuid);
+begin
+    if v_uid is null then
+        raise exception using errcode = '42501', message = 'sign in to list your applications';
+    end if;
+    if p_role is not null and p_role not in ('sent', 'received') then
+        raise exception using errcode = '22023', message = 'role must be sent, received or null (both)';
+    end if;
+    if p_page_size is null or p_page_size not between 1 and 100 then
+        raise exception using errcode = '22023', message = 'page_size must be between 1 and 100';
+    end if;
+    if (p_before_created_at is null) <> (p_before_id is null) then
+        raise exception using errcode = '22023', message = 'before_created_at and before_id go together';
+    end if;
+    return query
+    select m.*
+    from (
+        (
+            select a.*
+            from public.applications as a
+            where p_role is distinct from 'received'
+                and a.applicant_id = v_uid
+                and (a.created_at, a.id) < (v_before_at, v_before_id)
+            order by a.created_at desc, a.id desc
+            limit p_page_size
+        )
+        union all
+        (
+            select a.*
+            from public.applications as a
+            where p_role is distinct from 'sent'
+                and a.poster_id = v_uid
+                and (a.created_at, a.id) < (v_before_at, v_before_id)
+            order by a.created_at desc, a.id desc
+            limit p_page_size
+        )
+    ) as m
+    order by m.created_at desc, m.id desc
+    limit p_page_size;
+end
+$$;
+revoke execute on function private.my_applications(text, timestamptz, uuid, integer) from public, anon, authenticated;
+grant execute on function private.my_applications(text, timestamptz, uuid, integer) to authenticated;
+
+-- rule: APP-MINE
+create or replace function public.my_applications(
+    role text default null,
+    before_created_at timestamptz default null,
+    before_id uuid default null,
+    page_size integer default 20
+)
+returns setof public.applications
+language sql
+stable
+security invoker
+set search_path = ''
+as $$
+    select * from private.my_applications(role, before_created_at, before_id, page_size)
+$$;
+revoke execute on function public.my_applications(text, timestamptz, uuid, integer) from public, anon, authenticated;
+grant execute on function public.my_applications(text, timestamptz, uuid, integer) to authenticated;
+comment on function public.my_applications(text, timestamptz, uuid, integer) is
+'The caller''s applications, newest first (created_at desc, id desc): role sent (as applicant), received (as the '
+'gig''s poster) or null for both. Keyset pagination: pass the last row''s created_at and id as before_created_at '
+'and before_id for the next page; page_size 1-100. 22023 for a bad argument. Use this for the "my applications" '
+'pages rather than reading applications by RLS alone or by poster_id (docs/queries.md).';

@@ -4,14 +4,19 @@
  *
  * - `conversation:<id>` (its participants): message_created, message_updated, message_deleted,
  *   read.
- * - `user:<id>` (that user): notification_created, conversation_updated (the changed fields of
- *   their my_conversations() row), call_created, call_updated.
+ * - `user:<id>` (that user): notification_created (a new message's carries the recipient's inbox
+ *   patch), conversation_updated (the changed fields of their my_conversations() row), call_created,
+ *   call_updated.
  *
  * Only Realtime's own `realtime.send()` is called, which hosted Supabase provides and the local
  * bootstrap stands in for. Triggers are AFTER triggers, so a change that a BEFORE trigger refuses
  * (an edit after 15 minutes, a blocked sender) broadcasts nothing, and a rolled-back transaction
  * takes its broadcasts with it. A failing broadcast is a warning and never loses the change: each
  * trigger's work runs in its own exception block. Idempotent; re-applied when changed.
+ *
+ * A new message costs two broadcasts (docs/realtime.md, "What a message costs"): each
+ * realtime.send() is a function call, a subtransaction and an insert into a partitioned table,
+ * which is most of what broadcasting costs, so a message sends no more rows than its readers need.
  */
 
 /** Section - Inbox */
@@ -41,10 +46,11 @@ revoke execute on function private.unread_count(uuid, uuid, timestamptz) from pu
 -- state the API shows: a deleted message's body and attachments are empty).
 -- user:<id>: conversation_updated, the fields of that user's my_conversations() row that changed,
 -- keyed as there, with conversation_id (a merge patch: absent keys keep their value). A new
--- message is both participants' last_message and changes the recipient's unread_count; an edit
--- or deletion of the last message changes last_message; a deletion changes the recipient's
--- unread_count. (Whole rows, with the other participant's profile, doubled this trigger's time:
--- docs/realtime.md.)
+-- message sends no inbox patch of its own: the recipient's travels in its notification_created
+-- (notifications_broadcast below), and the sender's devices have the message from
+-- message_created. An edit or deletion of the last message changes both participants'
+-- last_message; a deletion changes the recipient's unread_count. (Whole rows, with the other
+-- participant's profile, doubled this trigger's time: docs/realtime.md.)
 create or replace function private.messages_broadcast()
 returns trigger
 language plpgsql
@@ -63,21 +69,21 @@ begin
                 jsonb_build_object('message', to_jsonb(new)),
                 'message_created', 'conversation:' || new.conversation_id::text, true
             );
-        else
-            perform realtime.send(
-                jsonb_build_object('message', jsonb_build_object(
-                    'id', new.id,
-                    'conversation_id', new.conversation_id,
-                    'body', new.body,
-                    'attachments', new.attachments,
-                    'edited_at', new.edited_at,
-                    'deleted_at', new.deleted_at,
-                    'updated_at', new.updated_at
-                )),
-                case when new.deleted_at is not null then 'message_deleted' else 'message_updated' end,
-                'conversation:' || new.conversation_id::text, true
-            );
+            return null;
         end if;
+        perform realtime.send(
+            jsonb_build_object('message', jsonb_build_object(
+                'id', new.id,
+                'conversation_id', new.conversation_id,
+                'body', new.body,
+                'attachments', new.attachments,
+                'edited_at', new.edited_at,
+                'deleted_at', new.deleted_at,
+                'updated_at', new.updated_at
+            )),
+            case when new.deleted_at is not null then 'message_deleted' else 'message_updated' end,
+            'conversation:' || new.conversation_id::text, true
+        );
         -- The inbox shows the conversation's latest message (deleted or not).
         if not exists (
             select 1
@@ -97,9 +103,6 @@ begin
                     'deleted_at', new.deleted_at
                 )
             );
-            if tg_op = 'INSERT' then
-                v_last := v_last || jsonb_build_object('last_message_at', new.created_at);
-            end if;
             if new.sender_id is not null then
                 perform realtime.send(
                     jsonb_build_object('conversation', v_last),
@@ -109,7 +112,7 @@ begin
         end if;
         if new.recipient_id is not null and (v_last <> '{}' or new.deleted_at is not null) then
             v_recipient := v_last || jsonb_build_object('conversation_id', new.conversation_id);
-            if tg_op = 'INSERT' or new.deleted_at is not null then
+            if new.deleted_at is not null then
                 select v_recipient || jsonb_build_object(
                     'unread_count', private.unread_count(p.conversation_id, p.user_id, p.last_read_at)
                 )
@@ -191,20 +194,64 @@ when (new.last_read_at is distinct from old.last_read_at)
 execute function private.conversation_participants_broadcast_read();
 
 /** Section - Notifications */
--- user:<id>: the new notification, as its owner reads it.
+-- user:<id>: the new notification, as its owner reads it. A message_received notification also
+-- carries the recipient's inbox patch for that message, `conversation`: conversation_id,
+-- last_message and last_message_at as my_conversations() returns them, when the message is the
+-- conversation's latest (a message inserted with an earlier time is not). One broadcast instead of
+-- a notification and a conversation_updated. unread_count is left out: the message adds one to it
+-- (docs/realtime.md), and counting it here cost nearly as much as another broadcast.
 create or replace function private.notifications_broadcast()
 returns trigger
 language plpgsql
 security definer
--- Writes realtime.messages for the recipient's topic, whoever caused the notification.
+-- Writes realtime.messages for the recipient's topic, whoever caused the notification, and reads
+-- the message it announces.
 set search_path = ''
 as $$
+declare
+    v_payload jsonb := jsonb_build_object('notification', to_jsonb(new));
+    v_message_id uuid;
+    v_conversation jsonb;
 begin
     begin
-        perform realtime.send(
-            jsonb_build_object('notification', to_jsonb(new)),
-            'notification_created', 'user:' || new.user_id::text, true
-        );
+        if new.type = 'message_received' then
+            begin
+                v_message_id := (new.data ->> 'message_id')::uuid;
+            exception when invalid_text_representation then
+                -- Only the service could write a malformed id: the notification goes alone.
+                v_message_id := null;
+            end;
+        end if;
+        if v_message_id is not null then
+            select jsonb_build_object(
+                'conversation_id', m.conversation_id,
+                'last_message', jsonb_build_object(
+                    'id', m.id,
+                    'sender_id', m.sender_id,
+                    'body', m.body,
+                    'attachments', m.attachments,
+                    'created_at', m.created_at,
+                    'edited_at', m.edited_at,
+                    'deleted_at', m.deleted_at
+                ),
+                'last_message_at', m.created_at
+            )
+            into v_conversation
+            from public.messages as m
+            where m.id = v_message_id
+                -- Only a message sent to the notified user: nothing from others' conversations.
+                and m.recipient_id = new.user_id
+                and not exists (
+                    select 1
+                    from public.messages as later
+                    where later.conversation_id = m.conversation_id
+                        and (later.created_at, later.id) > (m.created_at, m.id)
+                );
+            if v_conversation is not null then
+                v_payload := v_payload || jsonb_build_object('conversation', v_conversation);
+            end if;
+        end if;
+        perform realtime.send(v_payload, 'notification_created', 'user:' || new.user_id::text, true);
     exception when others then
         raise warning 'notifications_broadcast(%) failed: % (SQLSTATE %)', new.id, sqlerrm, sqlstate;
     end;

@@ -230,21 +230,47 @@ begin
         when 'month' then now() - interval '30 days'
     end;
     return query
+    with counted as materialized (
+        -- Agents with accepted applications in the period, from the partial index that holds only
+        -- agents' accepted applications (applications_agent_accepted_idx).
+        select ap.applicant_id as id, count(*) as n
+        from public.applications as ap
+        where ap.status = 'accepted' and ap.applicant_is_agent
+            and (v_since is null or ap.updated_at >= v_since)
+        group by ap.applicant_id
+    ),
+    cutoff as materialized (
+        -- The page holds the agents with at least the page_size-th highest count (ties are
+        -- decided by rating below); none when fewer agents than the page have any.
+        select c.n from counted as c order by c.n desc offset p_page_size - 1 limit 1
+    ),
+    leaders as (
+        select p.*, c.n
+        from counted as c
+        cross join lateral (
+            select p.id, p.username, p.full_name, p.avatar_url, p.agent_description, p.rating_avg, p.rating_count
+            from public.profiles as p
+            where p.id = c.id
+            offset 0  -- one index lookup per leader (a join would plan for every counted agent)
+        ) as p
+        where c.n >= coalesce((select x.n from cutoff as x), 1)
+    ),
+    others as (
+        -- Only when the leaders do not fill the page: agents with none in the period, best rated first.
+        select p.id, p.username, p.full_name, p.avatar_url, p.agent_description, p.rating_avg, p.rating_count,
+            0::bigint as n
+        from public.profiles as p
+        where not exists (select 1 from cutoff) and p.account_type = 'agent'
+            and not exists (select 1 from counted as c where c.id = p.id)
+        order by p.rating_avg desc nulls last, p.rating_count desc, p.id
+        limit p_page_size
+    )
     select
         row_number() over (
-            order by coalesce(a.accepted, 0) desc, p.rating_avg desc nulls last, p.rating_count desc, p.id
+            order by x.n desc, x.rating_avg desc nulls last, x.rating_count desc, x.id
         ),
-        p.id, p.username, p.full_name, p.avatar_url, p.agent_description,
-        coalesce(a.accepted, 0), p.rating_avg, p.rating_count
-    from public.profiles as p
-    left join lateral (
-        select count(*) as accepted
-        from public.applications as ap
-        where ap.applicant_id = p.id
-            and ap.status = 'accepted'
-            and (v_since is null or ap.updated_at >= v_since)
-    ) as a on true
-    where p.account_type = 'agent'
+        x.id, x.username, x.full_name, x.avatar_url, x.agent_description, x.n, x.rating_avg, x.rating_count
+    from (select * from leaders union all select * from others) as x
     order by 1
     limit p_page_size;
 end

@@ -315,6 +315,10 @@ revoke execute on function private.enqueue_webhook_deliveries(uuid, text, jsonb)
 -- alone may record the outcome. Committed before anything is sent. At most 4 deliveries per
 -- webhook are in flight across all workers, so a receiver that hangs holds at most 4 sending
 -- slots while the others go on to healthy receivers.
+-- The claim walks the webhooks that have unfinished deliveries (a skip scan of
+-- webhook_deliveries_unfinished_idx, one step per webhook) and takes each one's oldest due rows
+-- up to its free slots: its cost follows the number of such webhooks, not their backlogs, so a
+-- hanging receiver's queue neither crowds out the others nor slows every claim down.
 -- rule: DELIVERY-CLAIM, DELIVERY-ISOLATION, HOOK-INACTIVE
 create or replace function private.claim_webhook_deliveries(p_limit integer, p_lease interval, p_worker text)
 returns table (
@@ -333,26 +337,46 @@ set search_path = ''
 as $$
 begin
     return query
-    with in_flight as (
+    with recursive hooks (webhook_id) as (
+        (
+            select d.webhook_id
+            from public.webhook_deliveries as d
+            where d.status in ('pending', 'failed')
+            order by d.webhook_id
+            limit 1
+        )
+        union all
+        select (
+            select d.webhook_id
+            from public.webhook_deliveries as d
+            where d.status in ('pending', 'failed') and d.webhook_id > h.webhook_id
+            order by d.webhook_id
+            limit 1
+        )
+        from hooks as h
+        where h.webhook_id is not null
+    ),
+    in_flight as (
         select d.webhook_id, count(*) as n
         from public.webhook_deliveries as d
         where d.claim_token is not null and d.next_attempt_at > now()
         group by d.webhook_id
     ),
     candidates as (
-        select x.id
-        from (
-            select
-                d.id, d.webhook_id, d.next_attempt_at,
-                row_number() over (partition by d.webhook_id order by d.next_attempt_at) as nth
+        select x.id, x.next_attempt_at
+        from hooks as h
+        left join in_flight as f on f.webhook_id = h.webhook_id
+        cross join lateral (
+            select d.id, d.next_attempt_at
             from public.webhook_deliveries as d
-            join public.webhooks as w on w.id = d.webhook_id
-            where d.status in ('pending', 'failed') and d.next_attempt_at <= now() and w.active
+            where d.webhook_id = h.webhook_id and d.status in ('pending', 'failed') and d.next_attempt_at <= now()
+                -- per webhook found (a join would scan every webhook when the estimate is off)
+                and exists (select 1 from public.webhooks as w where w.id = h.webhook_id and w.active)
             order by d.next_attempt_at
-            limit p_limit * 4
+            limit greatest(0, 4 - coalesce(f.n, 0))
         ) as x
-        left join in_flight as f on f.webhook_id = x.webhook_id
-        where x.nth + coalesce(f.n, 0) <= 4
+        order by x.next_attempt_at
+        limit p_limit * 2  -- some may be locked by a concurrent claim
     ),
     due as (
         select d.id

@@ -19,7 +19,12 @@ grant update (
 grant all on table public.applications to service_role;
 
 -- One indexable predicate per reader: the planner serves a list through
--- applications_applicant_created_idx, applications_poster_created_idx or a BitmapOr of both.
+-- applications_applicant_created_idx, applications_poster_created_idx or a BitmapOr of both, so
+-- a read with no filter of its own costs the caller's own applications, never the table. The
+-- planner cannot see (select auth.uid()) and takes the OR as very selective, so a page of all the
+-- caller's applications, or of those received (poster_id=eq.<me>), is that BitmapOr and a sort;
+-- clients page them with public.my_applications() instead (docs/queries.md says why no other
+-- shape of this policy serves both).
 -- rule: APP-VISIBILITY
 create policy "applicants and posters read applications" on public.applications
 for select to authenticated

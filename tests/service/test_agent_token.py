@@ -16,10 +16,12 @@ from tests.support.postgrest import Caller
 from webhook_service import create_app
 from webhook_service.auth import Verifier
 
+# The service connects as ugig_service: every test runs directly, then through the pooler.
+pytestmark = pytest.mark.usefixtures("service_connection")
 
 @pytest.fixture
 def app(db):
-    return create_app({"DB_URL": db.url, "TESTING": True, "JWT_SECRET": LOCAL_JWT_SECRET,
+    return create_app({"DB_URL": db.service_url, "TESTING": True, "JWT_SECRET": LOCAL_JWT_SECRET,
                        "SUPABASE_URL": "http://127.0.0.1:54321"})
 
 

@@ -16,8 +16,10 @@ from standardwebhooks.webhooks import Webhook
 from tests.support.webhook_receiver import ReceiverState, StubResolver, receiver, tls_files
 from webhook_service.config import ConfigError
 from webhook_service.webhooks import worker as webhook_worker
-from webhook_service.webhooks.addresses import is_public
 from webhook_service.webhooks.worker import Settings, Worker
+
+# The worker connects as ugig_service: every test runs directly, then through the pooler.
+pytestmark = pytest.mark.usefixtures("service_connection")
 
 NAMES = {
     "hooks.example.com": ["127.0.0.1"],
@@ -54,8 +56,8 @@ def make_worker(db, tls):
     made: list[Worker] = []
 
     def make(**overrides) -> Worker:
-        settings = Settings(db_url=db.url, **{"concurrency": 4, "lease_seconds": 30, "timeout_seconds": 2,
-                                              "poll_seconds": 0.05, "allow_loopback": True, **overrides})
+        settings = Settings(db_url=db.service_url, **{"concurrency": 4, "lease_seconds": 30, "timeout_seconds": 2,
+                                                      "poll_seconds": 0.05, "allow_loopback": True, **overrides})
         w = Worker(settings, resolver=StubResolver(NAMES), context=tls.client_context())
         made.append(w)
         return w
@@ -151,18 +153,7 @@ def test_names_resolving_to_non_public_addresses_are_refused(db, owner, port, st
     assert state.received() == []
 
 
-@pytest.mark.parametrize(("address", "public"), [
-    ("93.184.216.34", True), ("2606:4700:4700::1111", True), ("127.0.0.1", False), ("10.1.2.3", False),
-    ("100.64.0.1", False), ("169.254.169.254", False), ("0.0.0.0", False), ("224.0.0.1", False),
-    ("255.255.255.255", False), ("::1", False), ("::", False), ("fe80::1", False), ("fc00::1", False),
-    ("ff02::1", False), ("::ffff:127.0.0.1", False), ("::ffff:8.8.8.8", False), ("::127.0.0.1", False),
-    ("64:ff9b::a00:1", False), ("2002:7f00:1::", False), ("2001:db8::1", False), ("2001::1", False),
-])
-def test_address_policy(address, public):
-    import ipaddress
-    assert is_public(ipaddress.ip_address(address)) is public
-
-
+@pytest.mark.rule("DELIVERY-ISOLATION", "DELIVERY-HTTP")
 def test_a_hanging_receiver_does_not_delay_the_others(db, owner, port, state, make_worker):
     state.hang_seconds = 5
     hook(db, owner, f"https://hooks.example.com:{port}/hang")
@@ -188,7 +179,7 @@ def test_a_hanging_receiver_does_not_delay_the_others(db, owner, port, state, ma
 def test_worker_killed_mid_batch_loses_nothing(db, owner, port, state, make_worker, tls):
     hook(db, owner, f"https://hooks.example.com:{port}/slow")
     ids = enqueue(db, owner, count=12)
-    proc = subprocess.Popen([sys.executable, "-m", "tests.support.webhook_receiver", db.url, tls.ca_file],
+    proc = subprocess.Popen([sys.executable, "-m", "tests.support.webhook_receiver", db.service_url, tls.ca_file],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 20
@@ -220,7 +211,7 @@ def test_purge_command(db, owner, port):
     hook(db, owner, f"https://hooks.example.com:{port}/ok")
     enqueue(db, owner, count=2)
     db.execute("update public.webhook_deliveries set created_at = now() - interval '31 days'")
-    assert webhook_worker.main(["--purge"], {"SUPABASE_DB_URL": db.url}) == 0
+    assert webhook_worker.main(["--purge"], {"SUPABASE_DB_URL": db.service_url}) == 0
     assert db.execute("select count(*) from public.webhook_deliveries")[0][0] == 0
 
 

@@ -132,10 +132,14 @@ def make_tls(directory: Path) -> Tls:
     return paths
 
 
+class ReceiverServer(ThreadingHTTPServer):
+    request_queue_size = 256  # socketserver's 5 drops connections when many workers send at once
+
+
 @contextmanager
 def receiver(tls: Tls, state: ReceiverState) -> Iterator[int]:
     """An HTTPS receiver on 127.0.0.1; yields its port."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), ReceiverHandler)
+    server = ReceiverServer(("127.0.0.1", 0), ReceiverHandler)
     server.daemon_threads = True
     server.state = state  # type: ignore[attr-defined]
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

@@ -155,3 +155,24 @@ def test_the_rest_messages_page_is_the_participants_conversation_newest_first(sm
 
         assert expected and page(subject["uid"]) == expected
         assert page(stranger) == []
+
+
+@pytest.mark.parametrize("name", [
+    "REST rpc/my_applications?page_size=20 (sent and received), busiest posters",
+    "REST rpc/my_applications?before_created_at=…&before_id=…&page_size=20, after the 1,000th, busiest posters",
+])
+def test_the_my_applications_page_is_the_rls_only_list_page(small_marketplace, name):
+    # The RPC the docs send clients to returns what the RLS-only read of the table returns.
+    query = next(q for q in client_queries.QUERIES if q.name == name)
+    with connect(small_marketplace) as conn:
+        subject = client_queries.subjects(conn, query)[0]
+        with conn.transaction():
+            pgrest.begin_request(conn, "authenticated", client_queries.claims_for("authenticated", subject["uid"]))
+            page = [r["id"] for r in conn.execute(query.sql, subject).fetchone()[2]]
+            expected = [str(r[0]) for r in conn.execute(
+                """select id from public.applications
+                   where (created_at, id) < (coalesce(%(before_created_at)s::timestamptz, 'infinity'),
+                                             coalesce(%(before_id)s::uuid, gen_random_uuid()))
+                   order by created_at desc, id desc limit 20""",
+                {"before_created_at": None, "before_id": None, **subject})]
+    assert len(page) == 20 and page == expected

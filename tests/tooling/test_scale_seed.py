@@ -209,7 +209,8 @@ def test_calls_are_between_the_two_people_of_a_conversation_past_and_upcoming(sc
 
 def test_a_rerun_adds_nothing_and_prints_each_stage_once(scaled, capsys):
     tables = ["auth.users", "public.profiles", "public.gigs", "public.applications", "public.notifications",
-              "public.conversations", "public.messages", "public.reviews", "public.video_calls"]
+              "public.conversations", "public.messages", "public.reviews", "public.video_calls", "public.api_keys",
+              "private.api_key_hashes", "public.webhooks", "private.webhook_secrets"]
     before = {t: count(scaled, t) for t in tables}
     assert main(["seed", "--db-url", scaled.url, "--scale", str(SCALE)]) == 0
     assert {t: count(scaled, t) for t in tables} == before
@@ -281,3 +282,43 @@ def test_a_run_killed_after_dropping_indexes_is_healed_by_the_next(db_server, te
             assert conn.execute(f"select count(*) from {scale_seed.DROPPED}").fetchone() == (0,)
     finally:
         database.drop_database(db_server, name)
+
+
+def test_agents_describe_themselves_and_humans_leave_agent_columns_null(scaled):
+    rows = dict(scaled.execute(
+        """select account_type, count(*) filter (where agent_description is not null and agent_version is not null)
+           from public.profiles group by 1""").fetchall())
+    agents = scaled.execute("select count(*) from public.profiles where account_type = 'agent'").fetchone()[0]
+    assert rows["human"] == 0 and 0 < rows["agent"] < agents
+
+
+def test_agents_hold_most_keys_and_webhooks_each_with_its_hash_or_secret(scaled):
+    for table, secret_table, column in (("public.api_keys", "private.api_key_hashes", "api_key_id"),
+                                        ("public.webhooks", "private.webhook_secrets", "webhook_id")):
+        by_agents, total = scaled.execute(
+            f"""select count(*) filter (where p.account_type = 'agent'), count(*)
+                from {table} t join public.profiles p on p.id = t.user_id""").fetchone()
+        assert total > 0 and by_agents > total / 2, table
+        assert scaled.execute(f"select count(*) from {table} t where not exists "
+                              f"(select 1 from {secret_table} s where s.{column} = t.id)").fetchone() == (0,)
+    assert scaled.execute("select count(*) from public.api_keys where revoked_at is null").fetchone()[0] > 0
+    assert scaled.execute(
+        """select max(n) from (select count(*) as n from public.api_keys where revoked_at is null
+                              group by user_id) as x""").fetchone()[0] <= 10
+
+
+def test_the_agent_leaderboard_is_skewed(scaled):
+    top, median = scaled.execute(
+        """select max(n), percentile_disc(0.5) within group (order by n)
+           from (select count(a.id) as n from public.profiles p
+                 left join public.applications a on a.applicant_id = p.id and a.status = 'accepted'
+                 where p.account_type = 'agent' group by p.id) as x""").fetchone()
+    assert top >= 3 and top >= 3 * median
+
+
+def test_applications_mark_agent_applicants_as_the_database_does(scaled):
+    wrong = scaled.execute(
+        """select count(*) from public.applications a join public.profiles p on p.id = a.applicant_id
+           where a.applicant_is_agent <> (p.account_type = 'agent')""").fetchone()[0]
+    assert wrong == 0 and scaled.execute(
+        "select count(*) from public.applications where applicant_is_agent").fetchone()[0] > 0

@@ -149,10 +149,17 @@ class Worker:
 
     def run(self, stop: threading.Event, *, drain: bool = False) -> None:
         """Keep every slot busy until `stop` is set (with drain: until nothing is due or in flight)."""
+        # Claim once a quarter of the slots is free (or a poll interval has passed with any free):
+        # one claim per finished delivery cost the database more than the delivery itself.
+        refill = max(1, min(self.settings.batch_size, self.settings.concurrency // 4))
         while not stop.is_set():
             with self.slot_freed:
-                while self.free == 0 and not stop.is_set():
-                    self.slot_freed.wait(self.settings.poll_seconds)
+                deadline = time.monotonic() + self.settings.poll_seconds
+                while not stop.is_set():
+                    remaining = deadline - time.monotonic()
+                    if self.free >= refill or (self.free > 0 and remaining <= 0):
+                        break
+                    self.slot_freed.wait(remaining if remaining > 0 else self.settings.poll_seconds)
                 wanted = min(self.free, self.settings.batch_size)
             try:
                 self.purge_if_due()

@@ -56,3 +56,24 @@ def test_readable_by_anyone(db, board, actor):
 @pytest.mark.parametrize(("period", "page_size"), [("year", 10), ("all", 0), ("all", 101)])
 def test_invalid_arguments_refused(db, board, period, page_size):
     db.as_anon().rejects("22023", "select * from public.agent_leaderboard(%s, %s)", (period, page_size))
+
+
+@pytest.mark.parametrize(("period", "page_size", "expected"), [
+    ("all", 1, [("a1", 2)]),
+    ("month", 2, [("a2", 1), ("a3", 1)]),  # a tie at the page's edge: decided by rating
+    ("all", 5, [("a1", 2), ("a2", 1), ("a3", 1), ("a4", 0)]),  # then agents with none
+])
+def test_the_page_cuts_at_page_size(db, board, period, page_size, expected):
+    assert ranking(db.as_anon().rpc_rows("agent_leaderboard", period=period, page_size=page_size)) == expected
+
+
+def test_the_database_marks_agents_applications_and_nobody_changes_the_mark(db, board):
+    marks = dict(db.execute("select p.username, bool_and(a.applicant_is_agent) from public.applications a "
+                            "join public.profiles p on p.id = a.applicant_id group by 1"))
+    assert marks == {"bot_a1": True, "bot_a2": True, "bot_a3": True, "h_human": False}
+    app_id = db.execute("select id from public.applications where applicant_id = %s limit 1", (board["h"].id,))[0][0]
+    db.as_user(board["h"]).rejects("42501", "update public.applications set applicant_is_agent = true where id = %s",
+                                   (app_id,))
+    db.as_service().sql("update public.applications set applicant_is_agent = true where id = %s returning id",
+                        (app_id,))
+    assert db.execute("select applicant_is_agent from public.applications where id = %s", (app_id,)) == [(False,)]

@@ -308,6 +308,21 @@ def test_a_webhook_whose_deliveries_keep_dying_is_disabled(db, people, queued):
     assert db.execute("select count(*) from public.notifications where type = 'webhook_disabled'")[0][0] == 1
 
 
+@pytest.mark.rule("DELIVERY-ISOLATION")
+def test_a_webhook_at_its_cap_does_not_starve_the_others(db, people, queued):
+    """A hanging receiver: 4 deliveries in flight and a backlog larger than any claim's window,
+    all older than another webhook's one due delivery."""
+    db.execute("insert into public.webhook_deliveries (webhook_id, user_id, event_type, payload, created_at, "
+               "next_attempt_at) select %s, %s, 'application.received', '{}', now() - interval '1 hour', "
+               "now() - interval '1 hour' from generate_series(1, 300)", (queued["id"], people["ada"].id))
+    assert len(claim(db, limit=4)) == 4  # in flight to the hanging receiver
+    other = create(db, people["eve"], url=URL + "/eve", events=ALL_EVENTS)
+    db.execute("insert into public.webhook_deliveries (webhook_id, user_id, event_type, payload) "
+               "values (%s, %s, 'application.received', '{}')", (other["id"], people["eve"].id))
+    assert [str(r["webhook_id"]) for r in claim(db, limit=10)] == [str(other["id"])]
+
+
+@pytest.mark.rule("HOOK-INACTIVE")
 def test_inactive_webhooks_are_not_claimed(db, people, queued):
     db.as_user(people["ada"]).one("update public.webhooks set active = false returning id")
     assert claim(db) == []

@@ -8,6 +8,7 @@ import dataclasses
 from typing import Any
 
 import pytest
+from psycopg.types.json import Json
 
 from tests.support.comms import schedule_call, send_message, start_conversation
 
@@ -61,7 +62,7 @@ def user_topic(chat, name: str) -> str:
 def test_every_broadcast_is_a_private_broadcast_with_its_own_id(db, chat):
     send_message(db, chat["ada"], chat["cid"], "hi")
     stored = db.execute("select extension, private, payload ->> 'id' = id::text from realtime.messages")
-    assert len(stored) == 4  # message, notification, two inbox rows
+    assert len(stored) == 2  # the message; the recipient's notification with their inbox patch
     assert set(stored) == {("broadcast", True, True)}
 
 
@@ -80,7 +81,8 @@ def test_a_new_message_notifies_the_recipient_on_their_topic_only(db, chat):
                      (note["payload"]["notification"]["id"],))
     assert note["payload"]["notification"] == as_bob
     assert as_bob["type"] == "message_received" and as_bob["body"] == "ping"
-    assert broadcasts(db, user_topic(chat, "ada"), "notification_created") == []
+    # Nothing on the sender's topic: their devices have the message from message_created.
+    assert broadcasts(db, user_topic(chat, "ada")) == []
     assert_only(db, chat, user_topic(chat, "bob"), {"bob"})
 
 
@@ -101,18 +103,44 @@ def assert_patch_applies(db, chat, name: str, before: dict[str, Any]) -> dict[st
     return patch
 
 
-def test_a_new_message_patches_both_inboxes(db, chat):
+def test_a_new_messages_notification_patches_the_recipients_inbox(db, chat):
     send_message(db, chat["ada"], chat["cid"], "first")
-    before = {name: inbox_row(db, chat[name], chat["cid"]) for name in ("ada", "bob")}
-    send_message(db, chat["ada"], chat["cid"], "second")
-    for name in ("ada", "bob"):
-        patch = assert_patch_applies(db, chat, name, before[name])
-        assert patch["last_message"]["body"] == "second"
-    # Only what changed: the sender's unread count did not.
-    assert "unread_count" not in inbox_patches(db, chat, "ada")[-1]
-    assert inbox_patches(db, chat, "bob")[-1]["unread_count"] == 2
-    assert_only(db, chat, user_topic(chat, "ada"), {"ada"})
-    assert_only(db, chat, user_topic(chat, "bob"), {"bob"})
+    before = inbox_row(db, chat["bob"], chat["cid"])
+    msg = send_message(db, chat["ada"], chat["cid"], "second")
+    note = broadcasts(db, user_topic(chat, "bob"), "notification_created")[-1]["payload"]
+    patch = note["conversation"]
+    assert patch["conversation_id"] == chat["cid"] and note["notification"]["data"]["message_id"] == str(msg["id"])
+    assert patch["last_message"]["body"] == "second"
+    # The patch plus one unread message is the row the API now returns.
+    after = inbox_row(db, chat["bob"], chat["cid"])
+    assert before | patch | {"unread_count": before["unread_count"] + 1} == after
+    assert after["unread_count"] == 2
+    assert "unread_count" not in patch
+    # No separate inbox patch for either participant.
+    assert inbox_patches(db, chat, "bob") == [] and inbox_patches(db, chat, "ada") == []
+
+
+def test_a_message_from_the_past_is_not_the_inboxs_last_message(db, chat):
+    send_message(db, chat["ada"], chat["cid"], "now")
+    db.as_service().one(
+        "insert into public.messages (conversation_id, sender_id, body, created_at) "
+        "values (%s, %s, 'imported', now() - interval '1 day') returning id", (chat["cid"], chat["ada"].id))
+    note = broadcasts(db, user_topic(chat, "bob"), "notification_created")[-1]["payload"]
+    assert note["notification"]["body"] == "imported"
+    assert "conversation" not in note
+    assert inbox_row(db, chat["bob"], chat["cid"])["last_message"]["body"] == "now"
+
+
+@pytest.mark.parametrize("message_id", ["not-a-uuid", "someone else's"])
+def test_a_notification_never_carries_a_message_its_owner_cannot_read(db, chat, message_id):
+    msg = send_message(db, chat["ada"], chat["cid"], "between ada and bob")
+    data = {"message_id": str(msg["id"]) if message_id == "someone else's" else message_id,
+            "conversation_id": chat["cid"]}
+    db.as_service().one("insert into public.notifications (user_id, type, title, data) "
+                        "values (%s, 'message_received', 'x', %s) returning id", (chat["eve"].id, Json(data)))
+    [note] = broadcasts(db, user_topic(chat, "eve"), "notification_created")
+    assert set(note["payload"]) == {"id", "notification"}
+    assert "between ada and bob" not in str(note)
 
 
 def test_reading_tells_the_conversation_and_zeroes_the_readers_unread_count(db, chat):
@@ -127,7 +155,7 @@ def test_reading_tells_the_conversation_and_zeroes_the_readers_unread_count(db, 
     assert {k: v for k, v in read["payload"].items() if k != "id"} == as_ada
     assert assert_patch_applies(db, chat, "bob", before)["unread_count"] == 0
     # Only the reader's inbox changed.
-    assert len(inbox_patches(db, chat, "ada")) == 1
+    assert inbox_patches(db, chat, "ada") == []
     assert_only(db, chat, conversation(chat), {"ada", "bob"})
 
 
