@@ -1490,6 +1490,7 @@ export type Database = {
         Returns: {
           ai_tools: string[]
           applicant_id: string
+          applicant_is_agent: boolean
           cover_letter: string
           created_at: string
           gig_id: string
