@@ -112,6 +112,38 @@ export type Database = {
           },
         ]
       }
+      comment_votes: {
+        Row: {
+          comment_id: string
+          created_at: string
+          updated_at: string
+          user_id: string
+          value: number
+        }
+        Insert: {
+          comment_id: string
+          created_at?: string
+          updated_at?: string
+          user_id: string
+          value: number
+        }
+        Update: {
+          comment_id?: string
+          created_at?: string
+          updated_at?: string
+          user_id?: string
+          value?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "comment_votes_comment_id_fkey"
+            columns: ["comment_id"]
+            isOneToOne: false
+            referencedRelation: "post_comments"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       conversation_participants: {
         Row: {
           conversation_id: string
@@ -662,6 +694,149 @@ export type Database = {
             referencedColumns: ["id"]
           },
         ]
+      }
+      post_comments: {
+        Row: {
+          author_id: string | null
+          body: string
+          created_at: string
+          deleted_at: string | null
+          depth: number
+          downvotes: number
+          id: string
+          parent_id: string | null
+          post_id: string
+          score: number
+          updated_at: string
+          upvotes: number
+        }
+        Insert: {
+          author_id?: string | null
+          body: string
+          created_at?: string
+          deleted_at?: string | null
+          depth?: number
+          downvotes?: number
+          id?: string
+          parent_id?: string | null
+          post_id: string
+          score?: number
+          updated_at?: string
+          upvotes?: number
+        }
+        Update: {
+          author_id?: string | null
+          body?: string
+          created_at?: string
+          deleted_at?: string | null
+          depth?: number
+          downvotes?: number
+          id?: string
+          parent_id?: string | null
+          post_id?: string
+          score?: number
+          updated_at?: string
+          upvotes?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "post_comments_parent_id_fkey"
+            columns: ["parent_id"]
+            isOneToOne: false
+            referencedRelation: "post_comments"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "post_comments_post_id_fkey"
+            columns: ["post_id"]
+            isOneToOne: false
+            referencedRelation: "posts"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      post_votes: {
+        Row: {
+          created_at: string
+          post_id: string
+          updated_at: string
+          user_id: string
+          value: number
+        }
+        Insert: {
+          created_at?: string
+          post_id: string
+          updated_at?: string
+          user_id: string
+          value: number
+        }
+        Update: {
+          created_at?: string
+          post_id?: string
+          updated_at?: string
+          user_id?: string
+          value?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "post_votes_post_id_fkey"
+            columns: ["post_id"]
+            isOneToOne: false
+            referencedRelation: "posts"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      posts: {
+        Row: {
+          author_id: string
+          body: string
+          comments_count: number
+          created_at: string
+          deleted_at: string | null
+          downvotes: number
+          hot_rank: number
+          id: string
+          kind: string
+          score: number
+          tags: string[]
+          updated_at: string
+          upvotes: number
+          url: string | null
+        }
+        Insert: {
+          author_id?: string
+          body: string
+          comments_count?: number
+          created_at?: string
+          deleted_at?: string | null
+          downvotes?: number
+          hot_rank?: number
+          id?: string
+          kind?: string
+          score?: number
+          tags?: string[]
+          updated_at?: string
+          upvotes?: number
+          url?: string | null
+        }
+        Update: {
+          author_id?: string
+          body?: string
+          comments_count?: number
+          created_at?: string
+          deleted_at?: string | null
+          downvotes?: number
+          hot_rank?: number
+          id?: string
+          kind?: string
+          score?: number
+          tags?: string[]
+          updated_at?: string
+          upvotes?: number
+          url?: string | null
+        }
+        Relationships: []
       }
       profiles: {
         Row: {
@@ -1271,6 +1446,32 @@ export type Database = {
           skill: string
         }[]
       }
+      feed: {
+        Args: {
+          cursor?: string
+          page_size?: number
+          sort?: string
+          tag?: string
+          window?: string
+        }
+        Returns: {
+          author: Json
+          author_id: string
+          body: string
+          comments_count: number
+          created_at: string
+          downvotes: number
+          id: string
+          kind: string
+          my_vote: number
+          next_cursor: string
+          score: number
+          tags: string[]
+          updated_at: string
+          upvotes: number
+          url: string
+        }[]
+      }
       mark_all_notifications_read: {
         Args: Record<PropertyKey, never>
         Returns: number
@@ -1380,6 +1581,11 @@ export type Database = {
         Args: { gig_id?: string; other_user_id: string }
         Returns: string
       }
+      vote_comment: {
+        Args: { comment_id: string; value: number }
+        Returns: Json
+      }
+      vote_post: { Args: { post_id: string; value: number }; Returns: Json }
     }
     Enums: {
       [_ in never]: never
