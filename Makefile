@@ -29,7 +29,7 @@ test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 dev: install
-	$(PY) -m scripts.dev
+	$(PY) -m ugig_db.dev
 
 db-start: install
 	$(UGIG_DB) db start
@@ -54,14 +54,14 @@ seed: install
 
 # Generated files, checked for staleness by tests/tooling/test_generated_files.py.
 seed-sql: install
-	$(PY) -m scripts.seedsql
+	$(PY) -m ugig_db.seedsql
 
 types: install
-	$(PY) -m scripts.dbtypes
+	$(PY) -m ugig_db.dbtypes
 
 # Benchmarks: every module in scripts/bench/ (client queries write docs/benchmarks.md).
 bench: install
-	$(PY) -m scripts.bench
+	$(PY) -m ugig_db.bench
 
 clean:
 	-$(UGIG_DB) db stop

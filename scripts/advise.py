@@ -13,7 +13,7 @@ from typing import Callable
 
 import psycopg
 
-from scripts import paths, supabase_cli
+from ugig_db import paths, supabase_cli
 
 ADVISORS_DIR = paths.PROJECT_ROOT / "scripts" / "advisors"
 LEVELS = ("ERROR", "WARN", "INFO")

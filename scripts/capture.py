@@ -23,9 +23,9 @@ from typing import Iterator
 
 import psycopg
 
-from scripts import catalog, declarative, migrate, sqlfiles
-from scripts.declarative import FOREIGN_POLICY_TABLES, SCHEMAS, Layout
-from scripts.scratchdb import scratch_database
+from ugig_db import catalog, declarative, migrate, sqlfiles
+from ugig_db.declarative import FOREIGN_POLICY_TABLES, SCHEMAS, Layout
+from ugig_db.scratchdb import scratch_database
 
 
 class CaptureError(RuntimeError):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import psycopg
 
-from scripts.declarative import FOREIGN_POLICY_TABLES, SCHEMAS
+from ugig_db.declarative import FOREIGN_POLICY_TABLES, SCHEMAS
 
 # (kind, query returning (key, definition, parent)): parent is the table or function an entry
 # belongs to (a column, grant, policy or trigger), so a whole missing table reads as one finding.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import psycopg
 
-from scripts import (
+from ugig_db import (
     advise, capture, dburl, declarative, keys, lint, localdb, migrate, paths, reset, seed, sqlfiles, status,
     supabase_cli, token, verification,
 )
@@ -84,7 +84,7 @@ def _cmd_seed(args: argparse.Namespace) -> int:
 def _cmd_stripe_reconcile(args: argparse.Namespace) -> int:
     import stripe
 
-    from scripts import stripe_reconcile
+    from ugig_db import stripe_reconcile
     from webhook_service import config
     from webhook_service.billing.settings import NotConfigured
 

@@ -4,7 +4,7 @@
 container; here it runs the same generator from its npm package (pinned in package.json beside
 the CLI), on a scratch database migrated from supabase/migrations, so no Docker is needed and
 the output is what the CLI would print. Regenerate after changing the API: `make types`
-(`python -m scripts.dbtypes`); `--check` exits 1 when the committed file is stale.
+(`python -m ugig_db.dbtypes`); `--check` exits 1 when the committed file is stale.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import sys
 
 from psycopg.conninfo import conninfo_to_dict
 
-from scripts import generated, migrate, paths
-from scripts.scratchdb import scratch_database
+from ugig_db import generated, migrate, paths
+from ugig_db.scratchdb import scratch_database
 
 TYPES_FILE = paths.SUPABASE_DIR / "database.types.ts"
 GENERATOR = paths.PROJECT_ROOT / "node_modules" / "@supabase" / "postgres-meta" / "dist" / "server" / "server.js"
@@ -53,7 +53,7 @@ def render(server_url: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return generated.main(TYPES_FILE, render, prog="python -m scripts.dbtypes", remedy="make types",
+    return generated.main(TYPES_FILE, render, prog="python -m ugig_db.dbtypes", remedy="make types",
                           description=__doc__, argv=argv)
 
 

@@ -7,7 +7,7 @@ import os
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from scripts import localdb
+from ugig_db import localdb
 
 
 class DbUrlError(ValueError):

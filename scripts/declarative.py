@@ -14,8 +14,8 @@ from pathlib import Path
 
 import psycopg
 
-from scripts import paths, sqlfiles
-from scripts.sqlfiles import SqlFile
+from ugig_db import paths, sqlfiles
+from ugig_db.sqlfiles import SqlFile
 
 SCHEMAS = ["public", "private"]
 # Supabase's own tables that carry our policies (bucket and topic rules); the rest of their

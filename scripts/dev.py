@@ -17,7 +17,7 @@ import sys
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from scripts import keys, localdb, migrate, pgrest, service_role, token
+from ugig_db import keys, localdb, migrate, pgrest, service_role, token
 
 # The local password of ugig_service (the migrations create it without one); local only, like
 # the JWT secret below.
@@ -57,7 +57,7 @@ def main() -> int:
     shell_db_url = os.environ.get("SUPABASE_DB_URL")
     db_url = localdb.start()
     migrate.migrate(db_url)
-    from scripts import seed
+    from ugig_db import seed
 
     seed.run(db_url, remote_auth=None, out=lambda _line: None)  # no Auth server here: users go in directly
     service_role.set_password(db_url, LOCAL_SERVICE_PASSWORD)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from scripts import localdb, paths
+from ugig_db import localdb, paths
 
 
 def main(path: Path, render: Callable[[str], str], *, prog: str, remedy: str, description: str | None,

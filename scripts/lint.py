@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scripts import paths
+from ugig_db import paths
 
 CONFIG = paths.PROJECT_ROOT / ".sqlfluff"
 

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.paths import PROJECT_ROOT
+from ugig_db.paths import PROJECT_ROOT
 
 SERVER_USER = "postgres"
 DB_USER = "postgres"

@@ -14,9 +14,9 @@ from typing import Callable
 
 import psycopg
 
-from scripts import lockwatch, sqlfiles
-from scripts.declarative import Layout, run_file
-from scripts.sqlfiles import Migration
+from ugig_db import lockwatch, sqlfiles
+from ugig_db.declarative import Layout, run_file
+from ugig_db.sqlfiles import Migration
 
 # pg_advisory_xact_lock key shared by every `ugig-db migrate`: runs never interleave.
 LOCK_KEY = 0x0_75_67_69_67  # "ugig"

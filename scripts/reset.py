@@ -6,7 +6,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 import psycopg
 
-from scripts import localdb, migrate
+from ugig_db import localdb, migrate
 
 
 class ResetError(RuntimeError):

@@ -20,7 +20,7 @@ from typing import Callable
 
 import psycopg
 
-from scripts import paths, progress, sqlfiles
+from ugig_db import paths, progress, sqlfiles
 
 SCALE_DIR = paths.SEED_DIR / "scale"
 PASSWORD = "ugig-scale-2026"

@@ -14,7 +14,7 @@ from typing import Callable
 
 import psycopg
 
-from scripts import paths, seed_users, sqlfiles
+from ugig_db import paths, seed_users, sqlfiles
 
 
 def _remote_auth() -> tuple[str, str] | None:
@@ -38,7 +38,7 @@ def run(
     when both are set.
     """
     if scale is not None:
-        from scripts import scale_seed
+        from ugig_db import scale_seed
 
         return scale_seed.generate(db_url, scale, out=out)
     if remote_auth == "env":

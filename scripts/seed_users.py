@@ -14,7 +14,7 @@ from typing import Any
 
 import psycopg
 
-from scripts import auth_users, paths, pgrest
+from ugig_db import auth_users, paths, pgrest
 
 USERS_FILE = paths.SEED_DIR / "users.json"
 # Columns a user may edit on their own profile (the client path); the rest is the service's.

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from scripts import paths
-from scripts.sqlsplit import Statement, split
+from ugig_db import paths
+from ugig_db.sqlsplit import Statement, split
 
 MIGRATION_NAME = re.compile(r"^(?P<version>\d{14})_(?P<name>[a-z0-9_]+)\.sql$")
 

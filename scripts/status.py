@@ -15,8 +15,8 @@ from typing import Callable
 
 import psycopg
 
-from scripts import capture, catalog, migrate, sqlfiles
-from scripts.migrate import Layout, Plan
+from ugig_db import capture, catalog, migrate, sqlfiles
+from ugig_db.migrate import Layout, Plan
 
 # Exit codes of `ugig-db status` (errors, like every command's, exit 1). When several apply, the
 # highest wins.

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 
 from psycopg.conninfo import conninfo_to_dict
 
-from scripts import localdb, paths
+from ugig_db import localdb, paths
 
 BINARY = paths.PROJECT_ROOT / "node_modules" / ".bin" / "supabase"
 

@@ -13,7 +13,7 @@ import re
 import jwt
 import psycopg
 
-from scripts import localdb, pgrest
+from ugig_db import localdb, pgrest
 
 DEFAULT_TTL = pgrest.JWT_LIFETIME
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 import psycopg
 import pytest
 
-from scripts import auth_users, migrate, service_role
+from ugig_db import auth_users, migrate, service_role
 from tests.support import database, pgbouncer
 from tests.support.postgrest import Caller, anon_claims, service_claims, user_claims
 

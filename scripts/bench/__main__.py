@@ -8,7 +8,7 @@ import os
 import pkgutil
 import sys
 
-import scripts.bench as package
+import ugig_db.bench as package
 
 
 def modules() -> list[str]:
@@ -16,7 +16,7 @@ def modules() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m ugig_db.bench", description=__doc__)
     parser.add_argument("names", nargs="*", help=f"modules to run (default: all of {', '.join(modules())})")
     parser.add_argument("--db-url", default=os.environ.get("BENCH_DB_URL"), help="database to benchmark")
     args = parser.parse_args(argv)
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmark module(s): {', '.join(unknown)}")
     for name in args.names or modules():
         print(f"== bench: {name}", flush=True)
-        importlib.import_module(f"scripts.bench.{name}").run(args.db_url)
+        importlib.import_module(f"ugig_db.bench.{name}").run(args.db_url)
     return 0
 
 

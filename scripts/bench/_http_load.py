@@ -22,8 +22,8 @@ import time
 from dataclasses import dataclass
 from typing import Mapping
 
-from scripts import paths
-from scripts.bench import _proc as proc
+from ugig_db import paths
+from ugig_db.bench import _proc as proc
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from scripts import localdb, service_role
+from ugig_db import localdb, service_role
 from tests.support import pgbouncer
 
 PASSWORD = "ugig-service-bench-password"  # what clients give PgBouncer; the local server trusts

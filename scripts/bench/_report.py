@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterator
 
-from scripts import paths
+from ugig_db import paths
 
 BENCHMARKS_DOC = paths.PROJECT_ROOT / "docs" / "benchmarks.md"
 DOC_HEADER = "# Benchmarks\n\nWritten by `make bench` (scripts/bench/); each section is replaced on every run.\n"

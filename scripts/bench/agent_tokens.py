@@ -26,9 +26,9 @@ from datetime import datetime, timezone
 import jwt
 import psycopg
 
-from scripts import auth_users, localdb, migrate, pgrest, scratchdb
-from scripts.bench import _http_load as http_load
-from scripts.bench import _pooler, _proc, _report
+from ugig_db import auth_users, localdb, migrate, pgrest, scratchdb
+from ugig_db.bench import _http_load as http_load
+from ugig_db.bench import _pooler, _proc, _report
 from webhook_service.agent_auth import claims_for
 
 KEYS = 200

@@ -31,9 +31,9 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 from psycopg.rows import dict_row
 
-from scripts import localdb, migrate, pgrest, scale_seed
-from scripts.bench import _postgrest, _report
-from scripts.bench._postgrest import Order
+from ugig_db import localdb, migrate, pgrest, scale_seed
+from ugig_db.bench import _postgrest, _report
+from ugig_db.bench._postgrest import Order
 
 BENCH_DB = "ugig_bench"
 ITERATIONS = int(os.environ.get("BENCH_ITERATIONS", "200"))

@@ -20,8 +20,8 @@ from datetime import datetime, timezone
 
 import psycopg
 
-from scripts import auth_users, localdb, migrate, scratchdb
-from scripts.bench import _report
+from ugig_db import auth_users, localdb, migrate, scratchdb
+from ugig_db.bench import _report
 # The same fake the tests use: a real HTTP server speaking Resend's API on 127.0.0.1.
 from tests.support.fake_resend import API_KEY, fake_resend
 

@@ -37,10 +37,10 @@ import psycopg
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from scripts import auth_users, localdb, migrate, pgrest, scratchdb
-from scripts.bench import _http_load as http_load
-from scripts.bench import _proc
-from scripts.bench import _pooler, _report
+from ugig_db import auth_users, localdb, migrate, pgrest, scratchdb
+from ugig_db.bench import _http_load as http_load
+from ugig_db.bench import _proc
+from ugig_db.bench import _pooler, _report
 from webhook_service.config import env_name
 from webhook_service.jitsi_tokens import CallAccess, Jaas, SelfHosted
 

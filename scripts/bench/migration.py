@@ -12,8 +12,8 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from scripts import localdb, migrate
-from scripts.bench import _report
+from ugig_db import localdb, migrate
+from ugig_db.bench import _report
 
 RUNS = 3
 TARGET_SECONDS = 3.0

@@ -26,8 +26,8 @@ from datetime import datetime, timezone
 
 import psycopg
 
-from scripts import auth_users, localdb, migrate, pgrest, scratchdb
-from scripts.bench import _proc, _report
+from ugig_db import auth_users, localdb, migrate, pgrest, scratchdb
+from ugig_db.bench import _proc, _report
 
 USERS = int(os.environ.get("BENCH_REALTIME_USERS", "400"))
 ROUNDS = int(os.environ.get("BENCH_REALTIME_ROUNDS", "8"))

@@ -31,10 +31,10 @@ import stripe
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from scripts import localdb, migrate
-from scripts.bench import _http_load as http_load
-from scripts.bench import _pooler, _report
-from scripts.bench._http_load import Phase
+from ugig_db import localdb, migrate
+from ugig_db.bench import _http_load as http_load
+from ugig_db.bench import _pooler, _report
+from ugig_db.bench._http_load import Phase
 
 SECRET = "whsec_bench_secret"
 PRO_PRICE = "price_bench_pro"
@@ -212,7 +212,7 @@ def run(db_url: str | None) -> None:
     )
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     body = (
-        "## Stripe webhooks (`python -m scripts.bench stripe_webhooks`)\n\n"
+        "## Stripe webhooks (`python -m ugig_db.bench stripe_webhooks`)\n\n"
         f"{table}\n\n{'; '.join(verdicts)}.\n\n"
         f"Effects checked after the run: {effects[0]:,} events processed, {effects[1]:,} payments,"
         f" {effects[2]:,} notifications, {effects[3]:,} e-mail outbox rows.\n\n"

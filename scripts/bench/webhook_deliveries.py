@@ -34,8 +34,8 @@ from typing import Any
 
 import psycopg
 
-from scripts import auth_users, localdb, migrate, pgrest, scratchdb
-from scripts.bench import _pooler, _proc, _report
+from ugig_db import auth_users, localdb, migrate, pgrest, scratchdb
+from ugig_db.bench import _pooler, _proc, _report
 from tests.support.webhook_receiver import ReceiverState, Tls, receiver, tls_files
 
 HEALTHY = 20  # receivers' webhooks (at most 4 deliveries per webhook are in flight)

@@ -9,7 +9,7 @@ import time
 import jwt
 import pytest
 
-from scripts.keys import LOCAL_JWT_SECRET
+from ugig_db.keys import LOCAL_JWT_SECRET
 from tests.support.comms import send_message, start_conversation
 from tests.support.marketplace import apply_to, create_gig
 from tests.support.postgrest import Caller

@@ -9,7 +9,7 @@ import jwt
 import pytest
 from flask import Blueprint, jsonify
 
-from scripts.keys import LOCAL_JWT_SECRET, api_key
+from ugig_db.keys import LOCAL_JWT_SECRET, api_key
 from tests.support.fake_jwks import fake_jwks, new_key
 from tests.support.postgrest import user_claims
 from webhook_service import create_app

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import jwt
 import pytest
 
-from scripts.keys import api_key
+from ugig_db.keys import api_key
 from tests.support.database import database_down, retry_while_unavailable
 from tests.support.fake_jwks import fake_jwks, new_key
 from tests.support.jitsi import (

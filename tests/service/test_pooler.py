@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import psycopg
 
-from scripts import service_role
+from ugig_db import service_role
 from tests.support import pgbouncer
 
 

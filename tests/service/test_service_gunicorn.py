@@ -9,7 +9,7 @@ import json
 import subprocess
 import time
 
-from scripts.keys import LOCAL_JWT_SECRET
+from ugig_db.keys import LOCAL_JWT_SECRET
 from tests.support import stripe_events as se
 from tests.support.jitsi import APP_ID, APP_SECRET, DOMAIN, bearer
 from tests.support.gunicorn import BIN, ROOT, free_port, gunicorn_env

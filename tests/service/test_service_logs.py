@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from scripts.keys import LOCAL_JWT_SECRET
+from ugig_db.keys import LOCAL_JWT_SECRET
 from tests.support import email_worker as ew
 from tests.support import stripe_events as se
 from tests.support.billing import billing_app

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from scripts import migrate, scratchdb, service_role
+from ugig_db import migrate, scratchdb, service_role
 
 # What the service and its workers call (webhook_service/, scripts/stripe_reconcile.py).
 SERVICE_FUNCTIONS = {

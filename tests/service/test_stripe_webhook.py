@@ -417,7 +417,7 @@ def test_lifecycle_checkout_active_past_due_active_canceled(client, db, customer
 
 def test_benchmark_events_are_applied_then_duplicates(db):
     """The bench (scripts/bench/stripe_webhooks.py) measures real work: its events apply."""
-    from scripts.bench import stripe_webhooks as bench
+    from ugig_db.bench import stripe_webhooks as bench
 
     users = [db.create_user() for _ in range(2)]
     for user in users:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import psycopg
 
-from scripts import advise
+from ugig_db import advise
 
 
 def findings(url: str, check: str) -> list[tuple[str, str]]:

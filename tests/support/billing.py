@@ -9,7 +9,7 @@ from typing import Any, Iterator
 import jwt
 from flask import Flask
 
-from scripts.keys import LOCAL_JWT_SECRET
+from ugig_db.keys import LOCAL_JWT_SECRET
 from tests.support.postgrest import user_claims
 from tests.support.stripe_events import PRO_PRICE, WEBHOOK_SECRET
 from webhook_service import create_app

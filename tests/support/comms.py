@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from scripts.auth_users import AuthUser
+from ugig_db.auth_users import AuthUser
 
 SEND_MESSAGE = "insert into public.messages (conversation_id, body) values (%s, %s) returning *"
 

@@ -18,8 +18,8 @@ from urllib.parse import urlparse
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from scripts import declarative, localdb, paths, sqlfiles, supabase_cli
-from scripts.scratchdb import create_database, database_url, drop_database  # noqa: F401 (re-exported)
+from ugig_db import declarative, localdb, paths, sqlfiles, supabase_cli
+from ugig_db.scratchdb import create_database, database_url, drop_database  # noqa: F401 (re-exported)
 
 SUPABASE_POSTGRES_IMAGE = "supabase/postgres:15.8.1.085"
 

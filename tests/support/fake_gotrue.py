@@ -17,7 +17,7 @@ from typing import Iterator
 
 import psycopg
 
-from scripts import auth_users, keys
+from ugig_db import auth_users, keys
 from tests.support import loopback
 
 ADMIN_USERS_PATH = "/auth/v1/admin/users"

@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from scripts.keys import LOCAL_JWT_SECRET
+from ugig_db.keys import LOCAL_JWT_SECRET
 from tests.support.comms import schedule_call, start_conversation
 from tests.support.postgrest import user_claims
 from webhook_service import create_app

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scripts import capture, paths
-from scripts.migrate import Layout
+from ugig_db import capture, paths
+from ugig_db.migrate import Layout
 
 # A small schema for the tooling's own tests: a table of items (a migration) and its policies.
 ITEMS = """create table public.items (

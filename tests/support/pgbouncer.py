@@ -21,7 +21,7 @@ from typing import Iterator, Mapping
 
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from scripts import localdb
+from ugig_db import localdb
 
 START_SECONDS = 15.0
 

@@ -15,7 +15,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from scripts.pgrest import anon_claims, begin_request, service_claims, user_claims
+from ugig_db.pgrest import anon_claims, begin_request, service_claims, user_claims
 
 __all__ = ["Caller", "anon_claims", "service_claims", "user_claims"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scripts import advise, paths
-from scripts.cli import main
+from ugig_db import advise, paths
+from ugig_db.cli import main
 
 
 @pytest.mark.rule("TOOL-ADVISE")

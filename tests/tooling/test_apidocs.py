@@ -1,12 +1,12 @@
 """docs/api.md is generated from the catalog and must match the migrated schema."""
 
-from scripts import apidocs
+from ugig_db import apidocs
 
 
 def test_api_doc_matches_the_schema(db):
     expected = apidocs.render(db.admin)
     actual = apidocs.API_DOC.read_text(encoding="utf-8") if apidocs.API_DOC.exists() else ""
-    assert actual == expected, "docs/api.md is stale: regenerate it with `python -m scripts.apidocs`"
+    assert actual == expected, "docs/api.md is stale: regenerate it with `python -m ugig_db.apidocs`"
 
 
 def test_api_doc_covers_every_public_table_and_function(db):

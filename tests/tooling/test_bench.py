@@ -6,9 +6,9 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from scripts import localdb, pgrest, scale_seed
-from scripts.bench import __main__ as bench_main
-from scripts.bench import _proc, _report, client_queries
+from ugig_db import localdb, pgrest, scale_seed
+from ugig_db.bench import __main__ as bench_main
+from ugig_db.bench import _proc, _report, client_queries
 from tests.support import database
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from scripts.bench import _http_load as http_load
-from scripts.bench import _proc
-from scripts.bench import agent_tokens as bench
+from ugig_db.bench import _http_load as http_load
+from ugig_db.bench import _proc
+from ugig_db.bench import agent_tokens as bench
 
 
 def test_token_requests_are_whole_http_requests_cycling_through_the_keys():

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from scripts.bench import _http_load as http_load
-from scripts.bench import jitsi_tokens as bench
+from ugig_db.bench import _http_load as http_load
+from ugig_db.bench import jitsi_tokens as bench
 
 PAIRS = [("00000000-0000-0000-0000-00000000000a", "eyJh.eyJi.c2ln"), ("00000000-0000-0000-0000-00000000000b", "t2")]
 

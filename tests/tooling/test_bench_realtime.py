@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import psycopg
 
-from scripts.bench import realtime_broadcasts as bench
+from ugig_db.bench import realtime_broadcasts as bench
 
 
 def test_rounds_with_and_without_broadcasts(db, monkeypatch):

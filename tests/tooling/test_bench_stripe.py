@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import stripe
 
-from scripts.bench import _http_load as http_load
-from scripts.bench import stripe_webhooks as bench
+from ugig_db.bench import _http_load as http_load
+from ugig_db.bench import stripe_webhooks as bench
 
 RESPONSE = (b"HTTP/1.1 200 OK\r\nServer: gunicorn\r\nContent-Type: application/json\r\ncontent-length: 39\r\n\r\n"
             b'{"outcome":"duplicate","received":true}')

@@ -7,7 +7,7 @@ import os
 
 import psycopg
 
-from scripts.bench import webhook_deliveries as bench
+from ugig_db.bench import webhook_deliveries as bench
 from tests.support.webhook_receiver import ReceiverState, receiver, tls_files
 
 

@@ -8,9 +8,9 @@ from typing import Iterator
 import psycopg
 import pytest
 
-from scripts import capture, catalog, migrate, paths, status
-from scripts.cli import main
-from scripts.scratchdb import scratch_database
+from ugig_db import capture, catalog, migrate, paths, status
+from ugig_db.cli import main
+from ugig_db.scratchdb import scratch_database
 from tests.support import database
 from tests.support.layout import ScratchLayout
 

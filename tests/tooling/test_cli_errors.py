@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from scripts import dburl
-from scripts.cli import main
+from ugig_db import dburl
+from ugig_db.cli import main
 
 NOT_A_URL = "notaurl"
 NOBODY_LISTENS = "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"

@@ -10,8 +10,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from scripts import catalog, migrate, paths, status
-from scripts.scratchdb import scratch_database
+from ugig_db import catalog, migrate, paths, status
+from ugig_db.scratchdb import scratch_database
 from tests.support import database
 
 # The last release whose `ugig-db migrate` re-applied function and policy files itself.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import psycopg
 
-from scripts import dbtypes, migrate, seed, seedsql
-from scripts.scratchdb import scratch_database
+from ugig_db import dbtypes, migrate, seed, seedsql
+from ugig_db.scratchdb import scratch_database
 from tests.support import database
 
 DEMO_COUNTS = """select (select count(*) from public.profiles), (select count(*) from public.gigs),

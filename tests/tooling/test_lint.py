@@ -2,8 +2,8 @@
 
 import pytest
 
-from scripts import lint, paths
-from scripts.cli import main
+from ugig_db import lint, paths
+from ugig_db.cli import main
 
 
 @pytest.mark.rule("TOOL-LINT")

@@ -7,9 +7,9 @@ import socket
 import psycopg
 import pytest
 
-from scripts import localdb, paths, reset
-from scripts.cli import main
-from scripts.scratchdb import scratch_database
+from ugig_db import localdb, paths, reset
+from ugig_db.cli import main
+from ugig_db.scratchdb import scratch_database
 
 
 def test_db_start_twice_finds_the_running_cluster(capsys):
@@ -79,7 +79,7 @@ def test_seed_command_loads_every_seed_file_into_the_given_database(db, capsys):
 def test_concurrent_starts_share_one_cluster():
     from concurrent.futures import ThreadPoolExecutor
 
-    from scripts import localdb
+    from ugig_db import localdb
 
     with ThreadPoolExecutor(4) as pool:
         urls = set(pool.map(lambda _: localdb.start(), range(4)))

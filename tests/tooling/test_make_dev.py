@@ -1,4 +1,4 @@
-"""`make dev` (python -m scripts.dev): the local cluster, migrations, the demo seed and the Flask
+"""`make dev` (python -m ugig_db.dev): the local cluster, migrations, the demo seed and the Flask
 service, up from one command and answering; a demo login works against the seeded database, and
 the printed token and curl get a Jitsi room token from the running service."""
 
@@ -19,9 +19,9 @@ from pathlib import Path
 import jwt
 import psycopg
 
-from scripts import seed
-from scripts.keys import LOCAL_JWT_SECRET
-from scripts.paths import PROJECT_ROOT
+from ugig_db import seed
+from ugig_db.keys import LOCAL_JWT_SECRET
+from ugig_db.paths import PROJECT_ROOT
 from webhook_service import config
 
 STARTUP_SECONDS = 240
@@ -62,7 +62,7 @@ def test_make_dev_serves_a_seeded_stack(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if k not in config.ENV_KEYS}
     env["SUPABASE_DB_URL"] = "postgresql://nobody@127.0.0.1:1/elsewhere"
     with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "scripts.dev"], cwd=PROJECT_ROOT,
+        proc = subprocess.Popen([sys.executable, "-m", "ugig_db.dev"], cwd=PROJECT_ROOT,
                                 env={**env, "PORT": str(port)}, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS

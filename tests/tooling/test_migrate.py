@@ -9,9 +9,9 @@ from typing import Iterator
 import psycopg
 import pytest
 
-from scripts import migrate, sqlfiles
-from scripts.cli import main
-from scripts.scratchdb import scratch_database
+from ugig_db import migrate, sqlfiles
+from ugig_db.cli import main
+from ugig_db.scratchdb import scratch_database
 from tests.support.layout import ITEMS, ITEMS_POLICIES, ScratchLayout
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from typing import Iterator
 import psycopg
 import pytest
 
-from scripts import progress, scale_seed
-from scripts.cli import main
+from ugig_db import progress, scale_seed
+from ugig_db.cli import main
 from tests.support import database
 
 SCALE = 0.001  # 200 users, 1,000 gigs, 5,000 applications, 1,000 conversations, 10,000 messages

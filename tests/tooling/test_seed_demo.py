@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from scripts import auth_users, seed, seed_users
+from ugig_db import auth_users, seed, seed_users
 from tests.conftest import Db
 from tests.support import database
 from tests.support.fake_gotrue import fake_gotrue

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from scripts import cli
+from ugig_db import cli
 from tests.support import stripe_events as se
 from tests.support.billing import PRO_PRICES
 from tests.support.fake_stripe import fake_stripe, new_id

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scripts import migrate, paths, sqlfiles, supabase_cli
-from scripts.scratchdb import database_url, scratch_database
+from ugig_db import migrate, paths, sqlfiles, supabase_cli
+from ugig_db.scratchdb import database_url, scratch_database
 from tests.support.layout import ScratchLayout
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import jwt
 import pytest
 
-from scripts.cli import main
-from scripts.keys import LOCAL_JWT_SECRET
+from ugig_db.cli import main
+from ugig_db.keys import LOCAL_JWT_SECRET
 from tests.support.jitsi import self_hosted_app
 from tests.support.postgrest import Caller, user_claims
 

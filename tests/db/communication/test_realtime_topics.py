@@ -8,7 +8,7 @@ import dataclasses
 
 import pytest
 
-from scripts import paths
+from ugig_db import paths
 from tests.support.comms import start_conversation
 
 

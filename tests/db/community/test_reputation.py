@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from scripts import paths
+from ugig_db import paths
 
 from tests.db.community.conftest import race
 from tests.support.marketplace import apply_to, create_gig, insert, set_status

@@ -8,7 +8,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from scripts.cli import main
+from ugig_db.cli import main
 from tests.db.community.conftest import emails, notifications
 from tests.support.marketplace import apply_to, create_gig, insert, set_status
 

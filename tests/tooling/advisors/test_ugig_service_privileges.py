@@ -2,7 +2,7 @@
 
 import pytest
 
-from scripts import advise
+from ugig_db import advise
 from tests.support.advisors import findings
 
 CHECK = "ugig_service_privileges"
