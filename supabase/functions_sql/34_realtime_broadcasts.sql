@@ -51,6 +51,7 @@ revoke execute on function private.unread_count(uuid, uuid, timestamptz) from pu
 -- message_created. An edit or deletion of the last message changes both participants'
 -- last_message; a deletion changes the recipient's unread_count. (Whole rows, with the other
 -- participant's profile, doubled this trigger's time: docs/realtime.md.)
+-- rule: RT-CONVERSATION-EVENTS, RT-BROADCAST-SAFE
 create or replace function private.messages_broadcast()
 returns trigger
 language plpgsql
@@ -153,6 +154,7 @@ execute function private.messages_broadcast();
 /** Section - Read state */
 -- conversation:<id>: a participant read up to last_read_at (both participants read both
 -- markers through the API); the reader's inbox patch has the new marker and unread count.
+-- rule: RT-CONVERSATION-EVENTS
 create or replace function private.conversation_participants_broadcast_read()
 returns trigger
 language plpgsql
@@ -200,6 +202,7 @@ execute function private.conversation_participants_broadcast_read();
 -- conversation's latest (a message inserted with an earlier time is not). One broadcast instead of
 -- a notification and a conversation_updated. unread_count is left out: the message adds one to it
 -- (docs/realtime.md), and counting it here cost nearly as much as another broadcast.
+-- rule: RT-USER-EVENTS, RT-PAYLOAD-PRIVATE
 create or replace function private.notifications_broadcast()
 returns trigger
 language plpgsql
@@ -267,6 +270,7 @@ for each row execute function private.notifications_broadcast();
 /** Section - Video calls */
 -- user:<host> and user:<guest>: the call as both read it, without room_name (a participant gets
 -- the room with a token from the service).
+-- rule: RT-USER-EVENTS, RT-PAYLOAD-PRIVATE
 create or replace function private.video_calls_broadcast()
 returns trigger
 language plpgsql

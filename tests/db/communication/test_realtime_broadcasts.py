@@ -59,6 +59,7 @@ def user_topic(chat, name: str) -> str:
     return f"user:{chat[name].id}"
 
 
+@pytest.mark.rule("RT-CONVERSATION-EVENTS")
 def test_every_broadcast_is_a_private_broadcast_with_its_own_id(db, chat):
     send_message(db, chat["ada"], chat["cid"], "hi")
     stored = db.execute("select extension, private, payload ->> 'id' = id::text from realtime.messages")
@@ -66,6 +67,7 @@ def test_every_broadcast_is_a_private_broadcast_with_its_own_id(db, chat):
     assert set(stored) == {("broadcast", True, True)}
 
 
+@pytest.mark.rule("RT-CONVERSATION-EVENTS")
 def test_a_new_message_reaches_its_participants_only(db, chat):
     msg = send_message(db, chat["ada"], chat["cid"], "are you free tomorrow?")
     [created] = broadcasts(db, conversation(chat), "message_created")
@@ -74,6 +76,7 @@ def test_a_new_message_reaches_its_participants_only(db, chat):
     assert_only(db, chat, conversation(chat), {"ada", "bob"})
 
 
+@pytest.mark.rule("RT-USER-EVENTS")
 def test_a_new_message_notifies_the_recipient_on_their_topic_only(db, chat):
     send_message(db, chat["ada"], chat["cid"], "ping")
     [note] = broadcasts(db, user_topic(chat, "bob"), "notification_created")
@@ -103,6 +106,7 @@ def assert_patch_applies(db, chat, name: str, before: dict[str, Any]) -> dict[st
     return patch
 
 
+@pytest.mark.rule("RT-USER-EVENTS")
 def test_a_new_messages_notification_patches_the_recipients_inbox(db, chat):
     send_message(db, chat["ada"], chat["cid"], "first")
     before = inbox_row(db, chat["bob"], chat["cid"])
@@ -120,6 +124,7 @@ def test_a_new_messages_notification_patches_the_recipients_inbox(db, chat):
     assert inbox_patches(db, chat, "bob") == [] and inbox_patches(db, chat, "ada") == []
 
 
+@pytest.mark.rule("RT-USER-EVENTS")
 def test_a_message_from_the_past_is_not_the_inboxs_last_message(db, chat):
     send_message(db, chat["ada"], chat["cid"], "now")
     db.as_service().one(
@@ -131,6 +136,7 @@ def test_a_message_from_the_past_is_not_the_inboxs_last_message(db, chat):
     assert inbox_row(db, chat["bob"], chat["cid"])["last_message"]["body"] == "now"
 
 
+@pytest.mark.rule("RT-PAYLOAD-PRIVATE")
 @pytest.mark.parametrize("message_id", ["not-a-uuid", "someone else's"])
 def test_a_notification_never_carries_a_message_its_owner_cannot_read(db, chat, message_id):
     msg = send_message(db, chat["ada"], chat["cid"], "between ada and bob")
@@ -143,6 +149,7 @@ def test_a_notification_never_carries_a_message_its_owner_cannot_read(db, chat, 
     assert "between ada and bob" not in str(note)
 
 
+@pytest.mark.rule("RT-CONVERSATION-EVENTS")
 def test_reading_tells_the_conversation_and_zeroes_the_readers_unread_count(db, chat):
     send_message(db, chat["ada"], chat["cid"], "read me")
     before = inbox_row(db, chat["bob"], chat["cid"])
@@ -159,6 +166,7 @@ def test_reading_tells_the_conversation_and_zeroes_the_readers_unread_count(db, 
     assert_only(db, chat, conversation(chat), {"ada", "bob"})
 
 
+@pytest.mark.rule("RT-CONVERSATION-EVENTS")
 def test_an_edit_broadcasts_the_edited_message(db, chat):
     msg = send_message(db, chat["ada"], chat["cid"], "teh plan")
     before = {name: inbox_row(db, chat[name], chat["cid"]) for name in ("ada", "bob")}
@@ -174,6 +182,7 @@ def test_an_edit_broadcasts_the_edited_message(db, chat):
         assert assert_patch_applies(db, chat, name, before[name])["last_message"]["body"] == "the plan"
 
 
+@pytest.mark.rule("RT-USER-EVENTS")
 def test_deleting_an_older_unread_message_patches_only_the_recipients_count(db, chat):
     first = send_message(db, chat["ada"], chat["cid"], "one")
     send_message(db, chat["ada"], chat["cid"], "two")
@@ -185,6 +194,7 @@ def test_deleting_an_older_unread_message_patches_only_the_recipients_count(db, 
     assert len(inbox_patches(db, chat, "ada")) == counts["ada"]
 
 
+@pytest.mark.rule("RT-USER-EVENTS")
 def test_an_edit_of_an_older_message_leaves_the_inboxes_alone(db, chat):
     first = send_message(db, chat["ada"], chat["cid"], "one")
     send_message(db, chat["bob"], chat["cid"], "two")
@@ -194,6 +204,7 @@ def test_an_edit_of_an_older_message_leaves_the_inboxes_alone(db, chat):
     assert {name: len(inbox_patches(db, chat, name)) for name in ("ada", "bob")} == before
 
 
+@pytest.mark.rule("RT-CONVERSATION-EVENTS")
 def test_a_late_edit_is_refused_and_broadcasts_nothing(db, chat):
     old = db.as_service().one(
         "insert into public.messages (conversation_id, sender_id, body, created_at) "
@@ -206,6 +217,7 @@ def test_a_late_edit_is_refused_and_broadcasts_nothing(db, chat):
     assert broadcasts(db, conversation(chat), "message_updated") == []
 
 
+@pytest.mark.rule("RT-CONVERSATION-EVENTS")
 def test_a_deletion_broadcasts_the_emptied_message(db, chat):
     msg = send_message(db, chat["ada"], chat["cid"], "oops, wrong chat")
     before = {name: inbox_row(db, chat[name], chat["cid"]) for name in ("ada", "bob")}
@@ -227,6 +239,7 @@ def test_a_deletion_broadcasts_the_emptied_message(db, chat):
     assert len(broadcasts(db, conversation(chat))) == 2
 
 
+@pytest.mark.rule("RT-CONVERSATION-EVENTS")
 def test_a_refused_message_broadcasts_nothing(db, chat):
     db.as_user(chat["bob"]).one("insert into public.user_blocks (blocked_id) values (%s) returning blocked_id",
                                 (chat["ada"].id,))
@@ -235,6 +248,7 @@ def test_a_refused_message_broadcasts_nothing(db, chat):
     assert db.execute("select count(*) from realtime.messages") == [(0,)]
 
 
+@pytest.mark.rule("RT-PAYLOAD-PRIVATE")
 def test_a_block_stops_both_participants_receiving_the_conversation(db, chat):
     send_message(db, chat["ada"], chat["cid"], "before the block")
     db.as_user(chat["ada"]).one("insert into public.user_blocks (blocked_id) values (%s) returning blocked_id",
@@ -248,6 +262,7 @@ def call_as(db, user, call_id) -> dict[str, Any]:
                    (call_id,))
 
 
+@pytest.mark.rule("RT-PAYLOAD-PRIVATE")
 def test_a_call_reaches_host_and_guest_without_its_room(db, chat):
     call = schedule_call(db, chat["ada"], chat["bob"], conversation_id=chat["cid"])
     for name in ("ada", "bob"):
@@ -263,6 +278,7 @@ def test_a_call_reaches_host_and_guest_without_its_room(db, chat):
         assert_only(db, chat, user_topic(chat, name), {name})
 
 
+@pytest.mark.rule("RT-USER-EVENTS")
 def test_a_reschedule_is_a_call_update(db, chat):
     call = schedule_call(db, chat["ada"], chat["bob"], conversation_id=chat["cid"])
     db.as_user(chat["ada"]).one("update public.video_calls set duration_minutes = 45 where id = %s returning id",
@@ -271,6 +287,7 @@ def test_a_reschedule_is_a_call_update(db, chat):
     assert updated["payload"]["call"]["duration_minutes"] == 45
 
 
+@pytest.mark.rule("RT-BROADCAST-SAFE")
 def test_a_failing_broadcast_never_loses_the_message(db, chat):
     # Break Realtime: every send now fails, as a full or missing realtime.messages would.
     db.execute("alter function realtime.send(jsonb, text, text, boolean) rename to send_gone")

@@ -102,6 +102,7 @@ def published(db) -> set[str]:
     return {r[0] for r in rows}
 
 
+@pytest.mark.rule("RT-NO-POSTGRES-CHANGES")
 def test_broadcast_tables_are_not_in_the_publication(db):
     assert published(db) & BROADCAST_TABLES == set()
 
@@ -109,6 +110,7 @@ def test_broadcast_tables_are_not_in_the_publication(db):
 MIGRATION = paths.MIGRATIONS_DIR / "20261204194000_realtime_broadcast_only.sql"
 
 
+@pytest.mark.rule("RT-NO-POSTGRES-CHANGES")
 def test_the_publication_migration_removes_only_members_and_runs_twice(db):
     # As a project that still publishes two of the tables, and another table of its own.
     db.execute("create table public.elsewhere (id int primary key)")
