@@ -49,7 +49,7 @@ create table public.follows (
 create index follows_followed_id_idx on public.follows (followed_id, created_at);
 
 comment on table public.follows is
-'Who follows whom. Public; you follow and unfollow as yourself only, never yourself nor across a block.';
+'Who follows whom. Public; each user follows and unfollows as themselves. Rules: docs/rules.md (FOLLOW-*).';
 
 /** Section - Tag follows */
 create table public.tag_follows (

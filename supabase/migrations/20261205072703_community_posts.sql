@@ -109,9 +109,9 @@ create index post_comments_parent_id_idx on public.post_comments (parent_id);
 create index post_comments_author_id_idx on public.post_comments (author_id);
 
 comment on table public.post_comments is
-'Comments on posts, readable by anyone. A signed-in user comments as themselves on a live post, replying to a '
-'comment of the same post down to depth 4 (top-level comments have depth 0). The author edits the body and '
-'soft-deletes (deleted_at): a deleted comment keeps its place in the thread with an empty body.';
+'Comments on posts and replies to them (depth 0 at the top), readable by anyone. The author edits the body and '
+'soft-deletes (deleted_at): a deleted comment keeps its place in the thread with an empty body. '
+'Rules: docs/rules.md (COMMENT-*).';
 comment on column public.post_comments.depth is 'Set by the database: 0 for a top-level comment, the parent''s + 1.';
 comment on column public.post_comments.author_id is 'The caller (default); null once the author''s account is deleted.';
 comment on column public.post_comments.body is 'Trimmed, 1-2000 characters; empty once deleted.';

@@ -30,9 +30,8 @@ create index gig_questions_author_id_idx on public.gig_questions (author_id);
 create index gig_questions_poster_id_idx on public.gig_questions (poster_id);
 
 comment on table public.gig_questions is
-'Public questions on gigs (parent_id null) and replies to them (one level), readable wherever the gig is. '
-'Signed-in users ask on active gigs; the poster and the question''s author reply; the author edits within '
-'15 minutes and soft-deletes (deleted_at); the poster soft-deletes any on their gig. At most 20 per user per hour.';
+'Public questions on gigs (parent_id null) and replies to them, readable wherever the gig is. The author edits '
+'and soft-deletes (deleted_at); the gig''s poster moderates. Rules: docs/rules.md (QA-*).';
 comment on column public.gig_questions.poster_id is 'The gig''s poster (set by the database).';
 comment on column public.gig_questions.parent_id is 'The question this replies to; null for a question.';
 comment on column public.gig_questions.deleted_at is 'Set to delete (soft): the body is emptied, the row stays in the thread.';
