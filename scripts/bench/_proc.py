@@ -50,7 +50,7 @@ def postmaster_pid(url: str) -> int | None:
     does not run on this machine."""
     with psycopg.connect(url) as conn:
         backend = conn.execute("select pg_backend_pid()").fetchone()[0]
-    own = stat(backend)
+        own = stat(backend)  # while connected: the backend exits when the connection closes
     if own is None or own[0] != "postgres":
         return None
     parent = stat(own[1][1])

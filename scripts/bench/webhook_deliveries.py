@@ -8,7 +8,8 @@ connecting as ugig_service directly and through PgBouncer in transaction mode. E
 resolves to 127.0.0.1 (the worker's resolver, with loopback allowed as in the tests), where one
 receiver process serves HTTPS with a throwaway CA (tests/support/webhook_receiver.py): `/ok`
 answers 204 at once, `/hang` never answers, so its deliveries end at the worker's 10 s timeout.
-Every delivery is a new TLS connection (`Connection: close`), as to a real receiver.
+Each webhook has its own host name, so the worker treats the 20 as 20 receivers: it keeps up to 4
+idle keep-alive connections to each (webhooks/connections.py) and resumes TLS sessions for new ones.
 
 Throughput: DELIVERIES deliveries to HEALTHY webhooks are enqueued at once (as the notification
 triggers enqueue them, private.enqueue_webhook_deliveries) while the workers wait; the rate is
@@ -240,8 +241,8 @@ def run(db_url: str | None) -> None:
         "## Webhook deliveries\n\n"
         "The delivery workers of webhook_service/webhooks/worker.py (settings as deployed: 32 deliveries in "
         "flight each, batches of 50, 10 s timeout, 1 s idle poll), one process each, as ugig_service "
-        "(directly, and through PgBouncer in transaction mode), sending Standard Webhooks over HTTPS (a new "
-        "TLS connection per delivery) to one local receiver process (tests/support/webhook_receiver.py, "
+        "(directly, and through PgBouncer in transaction mode), sending Standard Webhooks over HTTPS (keep-alive "
+        "connections kept per receiver host, TLS sessions resumed) to one local receiver process (tests/support/webhook_receiver.py, "
         f"Python's threading HTTP server) on the same {cores} cores as Postgres and the workers.\n\n"
         f"**Throughput**: {DELIVERIES:,} deliveries to {HEALTHY} webhooks enqueued at once; the rate is "
         "deliveries ÷ the time from the first delivery to the last. CPU per delivery from /proc; the ceiling "

@@ -195,6 +195,18 @@ def test_worker_killed_mid_batch_loses_nothing(db, owner, port, state, make_work
     assert {r["headers"]["webhook-id"] for r in state.received("/slow")} == set(ids)
 
 
+@pytest.mark.rule("DELIVERY-REUSE", "DELIVERY-SIGNATURE")
+def test_deliveries_to_a_receiver_reuse_connections(db, owner, port, state, make_worker):
+    secret = hook(db, owner, f"https://hooks.example.com:{port}/ok")["secret"]
+    ids = enqueue(db, owner, count=12)
+    make_worker(concurrency=4).run(threading.Event(), drain=True)
+    assert db.execute("select count(*) from public.webhook_deliveries where status = 'succeeded'")[0][0] == 12
+    received = state.received("/ok")
+    assert {r["headers"]["webhook-id"] for r in received} == set(ids) and 1 <= state.connections <= 4
+    for request in received:  # each request on a kept connection is signed on its own
+        Webhook(secret).verify(request["body"], {k.lower(): v for k, v in request["headers"].items()})
+
+
 @pytest.mark.rule("DELIVERY-LOOPBACK-SETTING")
 def test_loopback_is_refused_in_production():
     env = {"SUPABASE_DB_URL": "postgresql://x@127.0.0.1/x", "WEBHOOK_ALLOW_LOOPBACK": "1",

@@ -3,8 +3,10 @@ stub that maps names to addresses (the worker takes a resolver, so no /etc/hosts
 
 Each receiver answers by path: `/ok` 204, `/slow` 204 after 0.3 s, `/flaky` 500 until `state.failures` runs out then 200,
 `/hang` holds the connection, `/gone` 410, `/redirect` 302 to `/ok`, `/endless` 200 announcing a megabyte
-and sending 4 KiB of it, `/trickle` one header byte every 0.2 s, never finishing. `/hang`, `/endless` and
-`/trickle` hold the connection for `state.hang_seconds`. Every request is recorded.
+and sending 4 KiB of it, `/trickle` one header byte every 0.2 s, never finishing, `/big` 200 with 4 KiB, `/close` 204 with
+`Connection: close`, `/drop` 204 and then closes the connection without saying so. `/hang`, `/endless`
+and `/trickle` hold the connection for `state.hang_seconds`. Every request and every connection
+(`state.connections`) is counted: connections are kept alive between requests (HTTP/1.1).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ NAMES = ["*.example.com"]  # receivers' certificate: any https://<name>.example.
 class ReceiverState:
     failures: int = 0  # how many /flaky requests fail before it succeeds
     hang_seconds: float = 30.0
+    connections: int = 0  # TLS connections accepted
+    resumed: int = 0  # of which resumed an earlier TLS session
     requests: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -43,6 +47,12 @@ class ReceiverState:
 
 
 class ReceiverHandler(Handler):
+    def setup(self) -> None:
+        super().setup()
+        with self.state.lock:
+            self.state.connections += 1
+            self.state.resumed += self.connection.session_reused
+
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         body = self.body()
         with self.state.lock:
@@ -69,10 +79,15 @@ class ReceiverHandler(Handler):
                 self.state.failures -= 1
             status = 500 if failing else 200
         else:
-            status = {"/ok": 204, "/slow": 204, "/gone": 410, "/redirect": 302}.get(self.path, 404)
+            status = {"/ok": 204, "/slow": 204, "/close": 204, "/drop": 204, "/big": 200, "/gone": 410,
+                      "/redirect": 302}.get(self.path, 404)
         self.send_response(status)
         if status == 302:
             self.send_header("Location", "/ok")
+        if self.path == "/close":
+            self.send_header("Connection", "close")  # http.server then closes after this answer
+        if self.path == "/drop":
+            self.close_connection = True  # closes after this answer, as a keep-alive timeout would
         if status == 204:
             self.end_headers()
             return

@@ -3,7 +3,8 @@
 Each worker keeps up to WEBHOOK_CONCURRENCY deliveries in flight, each on its own thread with a
 total deadline, and claims more as slots free up (`FOR UPDATE SKIP LOCKED`, committed with a
 lease before anything is sent): a receiver that hangs holds one slot for at most the timeout and
-never delays deliveries to others. Every outcome is recorded on its own; the database decides
+never delays deliveries to others. Connections to a receiver are kept for its next delivery
+(webhooks/connections.py). Every outcome is recorded on its own; the database decides
 what follows (retry with backoff, dead after about a day, 410 or repeated deaths disable the
 webhook). A worker killed mid-batch loses nothing: its leases expire and another worker sends
 those deliveries again with the same `webhook-id`. Deliveries older than 30 days are purged
@@ -34,6 +35,7 @@ from psycopg_pool import ConnectionPool
 from webhook_service import config, logs
 from webhook_service.webhooks import sender
 from webhook_service.webhooks.addresses import Resolver, system_resolver
+from webhook_service.webhooks.connections import Connections
 
 log = logging.getLogger("ugig.webhooks")
 
@@ -86,6 +88,7 @@ class Worker:
         self.settings = settings
         self.resolver = resolver
         self.context = context or ssl.create_default_context()
+        self.connections = Connections()  # idle keep-alive connections, per receiver
         self.name = f"{socket.gethostname()}:{os.getpid()}:{os.urandom(3).hex()}"
         # Autocommit, no prepared statements: each call is its own transaction, pooler-safe.
         self.db = ConnectionPool(settings.db_url, min_size=1, max_size=settings.concurrency + 1,
@@ -97,6 +100,7 @@ class Worker:
 
     def close(self) -> None:
         self.threads.shutdown(wait=True)
+        self.connections.close()
         self.db.close()
 
     def claim(self, limit: int) -> list[dict[str, Any]]:
@@ -109,7 +113,7 @@ class Worker:
         try:
             body = json.dumps(row["payload"], separators=(",", ":")).encode()
             attempt = sender.post(row["url"], row["secret"], str(row["id"]), body, resolver=self.resolver,
-                                  context=self.context, timeout=self.settings.timeout_seconds,
+                                  context=self.context, connections=self.connections, timeout=self.settings.timeout_seconds,
                                   allow_loopback=self.settings.allow_loopback)
         except Exception as exc:  # a bug must cost one attempt, not the delivery
             log.exception("webhook delivery crashed")
@@ -175,6 +179,7 @@ class Worker:
             for row in rows:
                 self.threads.submit(self._deliver_in_slot, row)
             if not rows:
+                self.connections.sweep()  # idle receivers' connections close even when nothing is sent
                 with self.slot_freed:
                     if drain and self.free == self.settings.concurrency:
                         return
