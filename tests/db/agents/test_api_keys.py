@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import psycopg
 import pytest
 
 KEY = re.compile(r"^ugig_sk_[A-Za-z0-9_-]{43}$")
@@ -230,3 +231,30 @@ def test_last_used_at_kept_to_the_minute(db, people):
     db.execute("update public.api_keys set last_used_at = now() - interval '61 seconds'")
     authenticate(db, key["key"])
     assert db.execute("select last_used_at > now() - interval '5 seconds' from public.api_keys")[0][0]
+
+
+@pytest.mark.rule("TOKEN-DB-DECIDES")
+def test_authenticate_reads_one_key_however_many_users(db):
+    """Every exchange reads the key's hash, the key and its user once each, whatever the
+    statistics say: the plan cached after a few calls must not loop over users or keys. (An
+    earlier one, on tables not yet analyzed as after a burst of signups, started from auth.users
+    and looked the hash up again for each user it read.)"""
+    keys = [db.as_user(db.create_user(f"agent{i}@example.test")).rpc("create_api_key", name="k")["key"]
+            for i in range(20)]
+    db.execute("insert into auth.users (id, email) select gen_random_uuid(), 'filler' || g || '@example.test' "
+               "from generate_series(1, 300) as g")
+    messages: list[str] = []
+    with psycopg.connect(db.url, autocommit=True) as conn:
+        conn.add_notice_handler(lambda diag: messages.append(diag.message_primary or ""))
+        conn.execute("load 'auto_explain'")
+        conn.execute("set auto_explain.log_min_duration = 0")
+        conn.execute("set auto_explain.log_analyze = on")
+        conn.execute("set auto_explain.log_nested_statements = on")
+        conn.execute("set client_min_messages = log")
+        for key in keys:  # past plpgsql's five custom plans: the cached generic plan is used
+            assert conn.execute("select user_id from private.api_key_authenticate(%s)", (key,)).fetchone()
+    lookups = [m for m in messages if "private.api_key_hashes" in m and "Query Text" in m]
+    assert len(lookups) == len(keys), messages
+    for plan in lookups[-5:]:
+        for table in ("api_key_hashes h", "api_keys k", "users u"):
+            assert re.search(rf"Scan .*on {table} .*\(actual .* loops=1\)", plan), (table, plan)
