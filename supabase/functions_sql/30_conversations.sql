@@ -387,15 +387,7 @@ begin
             where other.conversation_id = me.conversation_id and other.user_id <> v_uid
         ),
         (
-            select jsonb_build_object(
-                'id', m.id,
-                'sender_id', m.sender_id,
-                'body', m.body,
-                'attachments', m.attachments,
-                'created_at', m.created_at,
-                'edited_at', m.edited_at,
-                'deleted_at', m.deleted_at
-            )
+            select private.message_preview(m)
             from public.messages as m
             where m.conversation_id = me.conversation_id
             order by m.created_at desc, m.id desc

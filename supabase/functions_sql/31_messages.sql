@@ -6,6 +6,27 @@
  * notifications) are `security definer` in `private`. Idempotent; re-applied when changed.
  */
 
+/** Section - Message preview */
+-- The last message as a conversation list shows it: my_conversations() and the inbox patches of
+-- the broadcast triggers (34_realtime_broadcasts.sql) build it here, so they cannot drift apart.
+create or replace function private.message_preview(p_message public.messages)
+returns jsonb
+language sql
+stable
+set search_path = ''
+as $$
+    select jsonb_build_object(
+        'id', p_message.id,
+        'sender_id', p_message.sender_id,
+        'body', p_message.body,
+        'attachments', p_message.attachments,
+        'created_at', p_message.created_at,
+        'edited_at', p_message.edited_at,
+        'deleted_at', p_message.deleted_at
+    )
+$$;
+revoke execute on function private.message_preview(public.messages) from public, anon, authenticated;
+
 /** Section - Messages */
 -- rule: MSG-SEND, MSG-BLOCK, MSG-RATE-LIMIT
 create or replace function private.messages_before_insert()

@@ -94,15 +94,7 @@ begin
         ) then
             v_last := jsonb_build_object(
                 'conversation_id', new.conversation_id,
-                'last_message', jsonb_build_object(
-                    'id', new.id,
-                    'sender_id', new.sender_id,
-                    'body', new.body,
-                    'attachments', new.attachments,
-                    'created_at', new.created_at,
-                    'edited_at', new.edited_at,
-                    'deleted_at', new.deleted_at
-                )
+                'last_message', private.message_preview(new)
             );
             if new.sender_id is not null then
                 perform realtime.send(
@@ -228,15 +220,7 @@ begin
         if v_message_id is not null then
             select jsonb_build_object(
                 'conversation_id', m.conversation_id,
-                'last_message', jsonb_build_object(
-                    'id', m.id,
-                    'sender_id', m.sender_id,
-                    'body', m.body,
-                    'attachments', m.attachments,
-                    'created_at', m.created_at,
-                    'edited_at', m.edited_at,
-                    'deleted_at', m.deleted_at
-                ),
+                'last_message', private.message_preview(m),
                 'last_message_at', m.created_at
             )
             into v_conversation
