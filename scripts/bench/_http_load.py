@@ -137,7 +137,8 @@ def load(port: int, requests: list[bytes], processes: int, connections: int, ser
     """Send every request once; returns the phase's wall time, latencies, answers and CPU use."""
     _SLICES[:] = [requests[i::processes] for i in range(processes)]
     _PATTERN[0] = pattern
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
+    pool = multiprocessing.get_context("fork").Pool(processes)
+    try:
         service = [service_pid, *proc.children(service_pid)]
         clients = [p.pid for p in pool._pool]  # type: ignore[attr-defined]
         cpu_before = (proc.cpu_seconds(clients), proc.cpu_seconds(service), proc.machine_cpu_seconds())
@@ -145,6 +146,11 @@ def load(port: int, requests: list[bytes], processes: int, connections: int, ser
         results = pool.map(_client, [(port, i, connections) for i in range(processes)])
         elapsed = time.perf_counter() - started
         cpu_after = (proc.cpu_seconds(clients), proc.cpu_seconds(service), proc.machine_cpu_seconds())
+    finally:
+        # Workers leave on the pool's own end-of-work message, not on SIGTERM (Pool's exit): a
+        # SIGTERM handler inherited from the parent would keep them, and this join, waiting forever.
+        pool.close()
+        pool.join()
     latencies = [x for lat, _ in results for x in lat]
     answers: dict[str, int] = {}
     for _, out in results:

@@ -227,6 +227,15 @@ def test_purge_command(db, owner, port):
     assert db.execute("select count(*) from public.webhook_deliveries")[0][0] == 0
 
 
+def test_main_gives_the_signal_handlers_back(db):
+    """Run in a process that carries on (this one), main() leaves SIGTERM and SIGINT as it found
+    them: a handler left behind made the bench's forked load generators ignore SIGTERM and hung
+    the suite."""
+    before = (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT))
+    assert webhook_worker.main(["--purge"], {"SUPABASE_DB_URL": db.service_url}) == 0
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before
+
+
 def test_the_worker_imports_neither_flask_nor_stripe():
     code = ("import sys, webhook_service.webhooks.worker; "
             "sys.exit(1 if {'flask', 'stripe'} & set(sys.modules) else 0)")

@@ -13,7 +13,6 @@ import argparse
 import logging
 import os
 import random
-import signal
 import socket
 import sys
 import threading
@@ -25,6 +24,7 @@ from typing import Any, Mapping
 import psycopg
 
 from webhook_service import config, logs
+from webhook_service.stop_signals import stop_on_signals
 from webhook_service.email import links, outbox, resend_api
 from webhook_service.email.outbox import Claimed, Result
 from webhook_service.email.render import Renderer, UnknownKind
@@ -186,25 +186,17 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
     resend_api.configure(cfg["RESEND_API_KEY"], cfg.get("RESEND_API_URL"))
     worker = Worker(Settings.from_config(cfg))
     stop = threading.Event()
-    _stop_on_signals(stop)
     log.info("email worker started", extra={"fields": {"worker": worker.name}})
     try:
-        if args.once:
-            worker.run_once()
-        else:
-            worker.run(stop, drain=args.drain)
+        with stop_on_signals(stop):
+            if args.once:
+                worker.run_once()
+            else:
+                worker.run(stop, drain=args.drain)
     finally:
         worker.close()
     log.info("email worker stopped")
     return 0
-
-
-def _stop_on_signals(stop: threading.Event) -> None:
-    """Railway sends SIGTERM on redeploy: finish the batch in flight, then exit."""
-    if threading.current_thread() is not threading.main_thread():
-        return  # signal handlers can only be installed from the main thread
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
 
 
 if __name__ == "__main__":

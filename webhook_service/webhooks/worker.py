@@ -17,7 +17,6 @@ import argparse
 import json
 import logging
 import os
-import signal
 import socket
 import ssl
 import sys
@@ -33,6 +32,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from webhook_service import config, logs
+from webhook_service.stop_signals import stop_on_signals
 from webhook_service.webhooks import sender
 from webhook_service.webhooks.addresses import Resolver, system_resolver
 from webhook_service.webhooks.connections import Connections
@@ -206,17 +206,15 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
     logs.configure(cfg)  # the service's JSON lines, secrets redacted
     worker = Worker(settings)
     stop = threading.Event()
-    if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGTERM, signal.SIGINT):  # Railway's redeploy: finish what is in flight
-            signal.signal(sig, lambda *_: stop.set())
     log.info("webhook worker started", extra={"fields": {"worker": worker.name}})
     try:
-        if args.purge:
-            worker.purge_if_due()
-        elif args.once:
-            worker.run_once()
-        else:
-            worker.run(stop, drain=args.drain)
+        with stop_on_signals(stop):
+            if args.purge:
+                worker.purge_if_due()
+            elif args.once:
+                worker.run_once()
+            else:
+                worker.run(stop, drain=args.drain)
     finally:
         worker.close()
     log.info("webhook worker stopped")
