@@ -46,8 +46,8 @@ BASE = {
 }
 POSTER_SHARE = 0.3  # posters are the first 30% of users
 DRAFT_SHARE = 0.08  # applications aimed at drafts are dropped: generate that many more
-# Votes on one's own post or comment and repeated pairs are dropped (measured at scale 0.1 and 1).
-POST_VOTE_LOSS = 0.02
+# Votes dropped as self-votes, repeats or on deleted comments (measured at scale 1: 0.02%, 2%).
+POST_VOTE_LOSS = 0.0002
 COMMENT_VOTE_LOSS = 0.02
 
 
@@ -76,6 +76,7 @@ STAGES = [
     Stage("60_follows.sql", "public.follows", "follows"),
     Stage("61_endorsements.sql", "public.endorsements", "endorsements"),
     Stage("62_gig_questions.sql", "public.gig_questions", "gig_question_slots"),
+    Stage("63_follows_wide.sql", "public.follows", "wide_followers"),
     Stage("70_posts.sql", "public.posts", "posts"),
     Stage("71_post_votes.sql", "public.post_votes", "post_vote_slots"),
     # One post (by popularity rank) per row of the range, with its whole thread.
@@ -96,6 +97,8 @@ class Sizes:
         counts = {key: self.count(key) for key in BASE}
         counts["posters"] = max(2, round(counts["users"] * POSTER_SHARE))
         counts["application_slots"] = math.ceil(counts["applications"] / (1 - DRAFT_SHARE))
+        # People who follow 500 others picked evenly (63_follows_wide.sql): at least one.
+        counts["wide_followers"] = max(1, round(counts["users"] / 10_000))
         counts["post_vote_slots"] = math.ceil(counts["post_votes"] / (1 - POST_VOTE_LOSS))
         counts["comment_vote_slots"] = math.ceil(counts["comment_votes"] / (1 - COMMENT_VOTE_LOSS))
         counts["messages_per_conversation"] = counts["messages"] / counts["conversations"]
