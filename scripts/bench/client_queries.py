@@ -540,7 +540,8 @@ def table(results: list[Result]) -> str:
 def data_sizes(conn: psycopg.Connection) -> str:
     counts = []
     for name in ("public.profiles", "public.gigs", "public.applications", "public.conversations",
-                 "public.messages", "public.notifications"):
+                 "public.messages", "public.notifications", "public.posts", "public.post_votes",
+                 "public.post_comments"):
         row = conn.execute("select reltuples::bigint from pg_class where oid = to_regclass(%s)", (name,)).fetchone()
         if row:
             counts.append(f"{name.split('.')[1]} {max(row[0], 0):,}")

@@ -97,10 +97,12 @@ as $$
     select pg_temp.perm(pg_temp.skew(pg_temp.h(p_j, 101), p_users, 2.5), p_users, 0.57)
 $$;
 
-create function pg_temp.post_created(p_j bigint, p_t0 timestamptz) returns timestamptz
+-- Post j of p_posts is written in the order of j over the last year (a little jitter), so the
+-- table's rows lie in time order as a live table's do: a day's posts share a few heap pages.
+create function pg_temp.post_created(p_j bigint, p_posts bigint, p_t0 timestamptz) returns timestamptz
 language sql immutable
 as $$
-    select p_t0 - pg_temp.h(p_j, 102) * interval '365 days'
+    select p_t0 - interval '365 days' * (1 - (p_j + pg_temp.h(p_j, 102)) / p_posts)
 $$;
 
 -- Popularity: the post of popularity rank r (0 = most voted and commented on). Votes pick a rank

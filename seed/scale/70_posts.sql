@@ -31,7 +31,7 @@ select
 from generate_series(%(lo)s::bigint, %(hi)s::bigint - 1) as j
 cross join lateral (
     select
-        pg_temp.post_created(j, %(t0)s::timestamptz) as created_at,
+        pg_temp.post_created(j, %(posts)s, %(t0)s::timestamptz) as created_at,
         pg_temp.h(j, 104) > 0.85 as link,
         -- deleted just now: every vote and comment it has came before
         case when pg_temp.h(j, 111) < 0.01 then %(t0)s::timestamptz end as deleted_at

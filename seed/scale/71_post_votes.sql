@@ -15,7 +15,7 @@ cross join lateral (
         pg_temp.perm(pg_temp.skew(pg_temp.h(i, 121), %(users)s, 1.5), %(users)s, 0.67) as voter
 ) as s
 cross join lateral (
-    select pg_temp.post_created(s.post, %(t0)s::timestamptz) as created_at
+    select pg_temp.post_created(s.post, %(posts)s, %(t0)s::timestamptz) as created_at
 ) as p
 cross join lateral (
     select p.created_at + (%(t0)s::timestamptz - p.created_at) * power(pg_temp.h(i, 123), 4) as voted_at

@@ -23,7 +23,7 @@ cross join lateral (
 ) as p
 cross join lateral generate_series(0, p.n - 1) as m
 cross join lateral (
-    select pg_temp.post_created(p.j, %(t0)s::timestamptz) as created_at
+    select pg_temp.post_created(p.j, %(posts)s, %(t0)s::timestamptz) as created_at
 ) as pc
 cross join lateral (
     select

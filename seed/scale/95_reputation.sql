@@ -12,12 +12,13 @@ with points as (
     select e.endorsed_id, private.reputation_points('endorsement')
     from public.endorsements as e
     union all
-    select p.author_id, private.reputation_points('vote', v.value)
-    from public.post_votes as v
+    -- Votes counted per post (or comment) and value first: 10M votes join 1.5M groups, not rows.
+    select p.author_id, private.reputation_points('vote', v.value) * v.n
+    from (select post_id, value, count(*)::integer as n from public.post_votes group by post_id, value) as v
     join public.posts as p on p.id = v.post_id
     union all
-    select c.author_id, private.reputation_points('vote', v.value)
-    from public.comment_votes as v
+    select c.author_id, private.reputation_points('vote', v.value) * v.n
+    from (select comment_id, value, count(*)::integer as n from public.comment_votes group by comment_id, value) as v
     join public.post_comments as c on c.id = v.comment_id
     where c.author_id is not null
 ),
