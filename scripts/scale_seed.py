@@ -1,6 +1,7 @@
 """`ugig-db seed --scale N`: a marketplace of N x (200k users, 1M gigs, 5M applications, 1M
 conversations, 10M messages, 2M notifications, 1M saved gigs, 2M follows, 1M endorsements,
-500k gig questions and replies), generated set-based in SQL (seed/scale/). A tenth of the users
+500k gig questions and replies, 1M posts, 10M post votes, 3M comments, 1M comment votes, 200k
+tag follows), generated set-based in SQL (seed/scale/). A tenth of the users
 are agents; most agents hold API keys, some webhooks.
 
 Bulk-loading through per-row triggers would take hours (and trip the rate limits), so the
@@ -37,9 +38,17 @@ BASE = {
     "endorsements": 1_000_000,
     # Slots: each asks one question, about 35% also get the poster's reply (~500k rows).
     "gig_question_slots": 370_000,
+    "posts": 1_000_000,
+    "post_votes": 10_000_000,
+    "post_comments": 3_000_000,
+    "comment_votes": 1_000_000,
+    "tag_follows": 200_000,
 }
 POSTER_SHARE = 0.3  # posters are the first 30% of users
 DRAFT_SHARE = 0.08  # applications aimed at drafts are dropped: generate that many more
+# Votes dropped as self-votes, repeats or on deleted comments (measured at scale 1: 0.02%, 2%).
+POST_VOTE_LOSS = 0.0002
+COMMENT_VOTE_LOSS = 0.02
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,13 @@ STAGES = [
     Stage("60_follows.sql", "public.follows", "follows"),
     Stage("61_endorsements.sql", "public.endorsements", "endorsements"),
     Stage("62_gig_questions.sql", "public.gig_questions", "gig_question_slots"),
+    Stage("63_follows_wide.sql", "public.follows", "wide_followers"),
+    Stage("70_posts.sql", "public.posts", "posts"),
+    Stage("71_post_votes.sql", "public.post_votes", "post_vote_slots"),
+    # One post (by popularity rank) per row of the range, with its whole thread.
+    Stage("72_post_comments.sql", "public.post_comments", "posts"),
+    Stage("73_comment_votes.sql", "public.comment_votes", "comment_vote_slots"),
+    Stage("74_tag_follows.sql", "public.tag_follows", "tag_follows"),
 ]
 
 
@@ -81,6 +97,10 @@ class Sizes:
         counts = {key: self.count(key) for key in BASE}
         counts["posters"] = max(2, round(counts["users"] * POSTER_SHARE))
         counts["application_slots"] = math.ceil(counts["applications"] / (1 - DRAFT_SHARE))
+        # People who follow 500 others picked evenly (63_follows_wide.sql): at least one.
+        counts["wide_followers"] = max(1, round(counts["users"] / 10_000))
+        counts["post_vote_slots"] = math.ceil(counts["post_votes"] / (1 - POST_VOTE_LOSS))
+        counts["comment_vote_slots"] = math.ceil(counts["comment_votes"] / (1 - COMMENT_VOTE_LOSS))
         counts["messages_per_conversation"] = counts["messages"] / counts["conversations"]
         return counts
 
@@ -146,7 +166,8 @@ def generate(db_url: str, scale: float, *, out: Callable[[str], None] = print,
 REINDEXED = [
     "public.profiles", "public.gigs", "public.applications", "public.conversations",
     "public.conversation_participants", "public.messages", "public.notifications",
-    "public.follows", "public.endorsements", "public.gig_questions",
+    "public.follows", "public.endorsements", "public.gig_questions", "public.posts", "private.post_tags",
+    "public.post_votes", "public.post_comments", "public.comment_votes", "public.tag_follows",
 ]
 
 
@@ -197,7 +218,8 @@ VACUUMED = [
     "public.conversations", "public.conversation_participants", "public.messages",
     "public.notifications", "public.saved_gigs", "public.reviews", "public.video_calls",
     "public.api_keys", "private.api_key_hashes", "public.webhooks", "private.webhook_secrets",
-    "public.follows", "public.endorsements", "public.gig_questions",
+    "public.follows", "public.endorsements", "public.gig_questions", "public.posts", "private.post_tags",
+    "public.post_votes", "public.post_comments", "public.comment_votes", "public.tag_follows",
 ]
 
 
@@ -235,8 +257,9 @@ def _run_stage(conn: psycopg.Connection, stage: Stage, params: dict[str, object]
         return line
     (statement,) = _statements(stage.file)
     total = int(params[stage.over])  # type: ignore[arg-type]
-    # Messages fan out ~10 rows per conversation: smaller chunks keep the bar moving.
-    size = max(1, chunk_rows // (10 if stage.file.startswith("42_") else 1))
+    # Messages fan out ~10 rows per conversation, comments ~3 per post and thousands for the first
+    # ranks: smaller chunks keep the bar moving.
+    size = max(1, chunk_rows // (10 if stage.file.startswith(("42_", "72_")) else 1))
     before = _count(conn, stage.table)
     started = time.monotonic()
     bar = progress.Bar(stage.file, total)

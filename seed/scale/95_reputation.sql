@@ -1,6 +1,6 @@
--- needs: public.profiles, public.reviews, public.applications, public.endorsements
+-- needs: public.profiles, public.reviews, public.applications, public.endorsements, public.post_votes, public.comment_votes
 -- Reputation, as the triggers keep it (docs/community.md): the formula of
--- private.reputation_points over reviews, accepted applications and endorsements received.
+-- private.reputation_points over reviews, accepted applications, endorsements and votes received.
 with points as (
     select r.reviewee_id as user_id, private.reputation_points('review', r.rating) as points
     from public.reviews as r
@@ -11,6 +11,16 @@ with points as (
     union all
     select e.endorsed_id, private.reputation_points('endorsement')
     from public.endorsements as e
+    union all
+    -- Votes counted per post (or comment) and value first: 10M votes join 1.5M groups, not rows.
+    select p.author_id, private.reputation_points('vote', v.value) * v.n
+    from (select post_id, value, count(*)::integer as n from public.post_votes group by post_id, value) as v
+    join public.posts as p on p.id = v.post_id
+    union all
+    select c.author_id, private.reputation_points('vote', v.value) * v.n
+    from (select comment_id, value, count(*)::integer as n from public.comment_votes group by comment_id, value) as v
+    join public.post_comments as c on c.id = v.comment_id
+    where c.author_id is not null
 ),
 
 totals as (

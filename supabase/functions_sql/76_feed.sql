@@ -73,6 +73,10 @@ declare
     v_key_type text;
     v_source text;
     v_page text;
+    v_followed uuid [];
+    v_tags text [];
+    v_blocked uuid [];
+    v_found integer;
 begin
     if p_sort is null or p_sort not in ('new', 'top', 'hot', 'following') then
         raise exception using errcode = '22023', message = 'sort must be new, top, hot or following';
@@ -120,22 +124,29 @@ begin
     v_after_key := coalesce(
         v_after_key, case p_sort when 'hot' then 'Infinity' when 'top' then '2147483647' else 'infinity' end
     );
+    -- The people on the other side of a block with the caller (usually none), read once: the
+    -- pages compare each row's author with them instead of looking blocks up per row (two index
+    -- probes a row, most of the cost of ranking a day's few thousand posts).
+    v_blocked := array(
+        select b.blocked_id from public.user_blocks as b where b.blocker_id = v_uid
+        union
+        select b.blocker_id from public.user_blocks as b where b.blocked_id = v_uid
+    );
     -- The page: one range of the order's index (posts_*_idx, or post_tags_*_idx for a tag), in
     -- index order, skipping posts across a block with the caller. Built as text so each request is
     -- planned with its own values (a generic plan cannot know how far back a window reaches).
-    v_source := case when v_tag is null then
-        'public.posts as k where k.deleted_at is null'
-    else
-        'private.post_tags as k join public.posts as p0 on p0.id = k.post_id '
-        || 'where k.tag = $5 and p0.deleted_at is null'
+    -- private.post_tags holds live posts only (kept by trigger); the post's author is read only
+    -- when the caller has blocks to apply.
+    v_source := case
+        when v_tag is null then 'public.posts as k where k.deleted_at is null'
+        when cardinality(v_blocked) = 0 then 'private.post_tags as k where k.tag = $5'
+        else 'private.post_tags as k join public.posts as p0 on p0.id = k.post_id where k.tag = $5'
     end;
     v_page := pg_catalog.format(
         'select k.%1$s as key_id, k.%2$I::text as key_text, k.%2$I as key_value from %3$s '
         'and k.created_at >= $1 and (k.%2$I, k.%1$s) < ($2::%4$s, $3) '
-        'and ($6::uuid is null or not exists ('
-        '    select 1 from public.user_blocks as b '
-        '    where (b.blocker_id = $6 and b.blocked_id = %5$s) or (b.blocker_id = %5$s and b.blocked_id = $6))) '
-        'order by k.%2$I desc, k.%1$s desc limit $4',
+        || case when cardinality(v_blocked) = 0 then '' else 'and not %5$s = any ($11) ' end
+        || 'order by k.%2$I desc, k.%1$s desc limit $4',
         case when v_tag is null then 'id' else 'post_id' end,
         v_key_column,
         v_source,
@@ -150,7 +161,29 @@ begin
             || 'select * from w order by w.key_value desc, w.key_id desc limit $4';
     end if;
     if p_sort = 'following' then
-        -- Newest first among the posts of followed authors and followed tags: per followed author
+        -- Newest first among the posts of followed authors and followed tags. First the window:
+        -- the newest 50 pages of live posts below the cursor, read index-only from posts_new_idx
+        -- (it carries author_id and tags), keeping those of followed authors or tags. When that
+        -- finds a whole page it is the page: every post above its last row was in the window. A
+        -- reader following active people finds it within a few hundred rows, where reading each
+        -- followed author's range costs one index descent per author (docs/community_posts.md).
+        v_followed := array(
+            select f.followed_id from public.follows as f where f.follower_id = v_uid order by 1
+        );
+        v_tags := array(select tf.tag from public.tag_follows as tf where tf.user_id = v_uid order by 1);
+        v_page := 'select w.id as key_id, null::text as key_text, w.created_at as key_value from ('
+            || '  select k.id, k.created_at, k.author_id, k.tags from public.posts as k '
+            || '  where k.deleted_at is null and (k.created_at, k.id) < ($2::timestamptz, $3) '
+            || '  order by k.created_at desc, k.id desc limit 50 * $4) as w '
+            || 'where (w.author_id = any ($9) or w.tags && $10) and not w.author_id = any ($11) '
+            || '  and ($5::text is null or w.tags @> array[$5::text]) '
+            || 'order by w.created_at desc, w.id desc limit $4';
+        execute 'select count(*) from (' || v_page || ') as w' into v_found
+        using v_since, v_after_key, v_after_id, p_page_size, v_tag, v_uid, p_sort, v_window,
+            v_followed, v_tags, v_blocked;
+    end if;
+    if p_sort = 'following' and v_found < p_page_size then
+        -- The window held less than a page (followed people who post rarely): per followed author
         -- and per followed tag one range of its index (posts_author_created_idx, post_tags_new_idx)
         -- of at most a page, merged. Follows never cross a block; tag posts are filtered per row.
         -- Each post comes from one range only (a tag range skips posts of followed authors and
@@ -208,7 +241,8 @@ begin
         'order by page.key_value desc, page.key_id desc',
         v_page
     )
-    using v_since, v_after_key, v_after_id, p_page_size, v_tag, v_uid, p_sort, v_window;
+    using v_since, v_after_key, v_after_id, p_page_size, v_tag, v_uid, p_sort, v_window,
+        v_followed, v_tags, v_blocked;
 end
 $$;
 revoke execute on function private.feed(text, text, text, integer, text) from public, anon, authenticated;

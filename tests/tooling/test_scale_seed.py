@@ -210,7 +210,8 @@ def test_calls_are_between_the_two_people_of_a_conversation_past_and_upcoming(sc
 def test_a_rerun_adds_nothing_and_prints_each_stage_once(scaled, capsys):
     tables = ["auth.users", "public.profiles", "public.gigs", "public.applications", "public.notifications",
               "public.conversations", "public.messages", "public.reviews", "public.video_calls", "public.api_keys",
-              "private.api_key_hashes", "public.webhooks", "private.webhook_secrets"]
+              "private.api_key_hashes", "public.webhooks", "private.webhook_secrets", "public.posts",
+              "public.post_votes", "public.post_comments", "public.comment_votes", "private.post_tags"]
     before = {t: count(scaled, t) for t in tables}
     assert main(["seed", "--db-url", scaled.url, "--scale", str(SCALE)]) == 0
     assert {t: count(scaled, t) for t in tables} == before
@@ -374,6 +375,100 @@ def test_reputation_is_the_formula_over_the_rows(scaled):
                                          from public.reviews r where r.reviewee_id = p.id), 0)
                               + 10 * (select count(*) from public.applications a
                                       where a.applicant_id = p.id and a.status = 'accepted')
-                              + 5 * (select count(*) from public.endorsements e where e.endorsed_id = p.id)"""
+                              + 5 * (select count(*) from public.endorsements e where e.endorsed_id = p.id)
+                              + coalesce((select sum(v.value) from public.post_votes v
+                                          join public.posts x on x.id = v.post_id where x.author_id = p.id), 0)
+                              + coalesce((select sum(v.value) from public.comment_votes v
+                                          join public.post_comments c on c.id = v.comment_id
+                                          where c.author_id = p.id), 0)"""
     ).fetchone()[0] == 0
     assert scaled.execute("select count(*) from public.profiles where reputation <> 0").fetchone()[0] > 0
+
+
+# --- posts, votes, comments (SPEC §7) ---
+
+@pytest.mark.parametrize(
+    ("table", "expected", "tolerance"),
+    [
+        ("public.posts", 1_000, 0),
+        ("public.post_votes", 10_000, 0.1),  # self-votes skipped, repeated pairs dropped (200 voters)
+        ("public.post_comments", 3_000, 0.05),
+        ("public.comment_votes", 1_000, 0.1),
+        ("public.tag_follows", 200, 0.5),  # popular tags repeat
+    ],
+)
+def test_post_row_counts_are_proportional_to_the_scale(scaled, table, expected, tolerance):
+    assert abs(count(scaled, table) - expected) <= expected * tolerance
+
+
+def test_post_counters_scores_and_hot_rank_are_what_the_triggers_keep(scaled):
+    assert scaled.execute(
+        """select count(*) from public.posts p
+           left join lateral (select count(*) filter (where value = 1) as up, count(*) filter (where value = -1) as down
+                              from public.post_votes v where v.post_id = p.id) v on true
+           where (p.upvotes, p.downvotes, p.score) <> (v.up, v.down, v.up - v.down)
+              or p.comments_count <> (select count(*) from public.post_comments c
+                                      where c.post_id = p.id and c.deleted_at is null)
+              or p.hot_rank <> private.hot_rank(p.score, p.created_at)"""
+    ).fetchone()[0] == 0
+    assert scaled.execute(
+        """select count(*) from public.post_comments c
+           left join lateral (select count(*) filter (where value = 1) as up, count(*) filter (where value = -1) as down
+                              from public.comment_votes v where v.comment_id = c.id) v on true
+           where (c.upvotes, c.downvotes, c.score) <> (v.up, v.down, v.up - v.down)"""
+    ).fetchone()[0] == 0
+    assert scaled.execute("select count(*) from public.posts where score <> 0").fetchone()[0] > 0
+    assert scaled.execute("select count(*) from public.post_comments where score <> 0").fetchone()[0] > 0
+
+
+def test_post_tags_hold_each_live_post_and_tag_with_its_keys(scaled):
+    expected = """select distinct t.tag, p.id, p.created_at, p.score, p.hot_rank from public.posts p
+                  cross join unnest(p.tags) as t (tag) where p.deleted_at is null"""
+    actual = "select tag, post_id, created_at, score, hot_rank from private.post_tags"
+    assert scaled.execute(f"select count(*) from (({expected}) except all ({actual})) x").fetchone() == (0,)
+    assert scaled.execute(f"select count(*) from (({actual}) except all ({expected})) x").fetchone() == (0,)
+    assert count(scaled, "private.post_tags") > 0
+
+
+def test_tags_are_stored_as_the_posts_trigger_cleans_them(scaled):
+    assert scaled.execute(
+        "select count(*) from public.posts where tags is distinct from private.clean_post_tags(tags)"
+    ).fetchone() == (0,)
+
+
+def test_no_self_votes_and_votes_after_the_post(scaled):
+    assert scaled.execute(
+        """select count(*) from public.post_votes v join public.posts p on p.id = v.post_id
+           where v.user_id = p.author_id or v.created_at < p.created_at"""
+    ).fetchone() == (0,)
+    assert scaled.execute(
+        """select count(*) from public.comment_votes v join public.post_comments c on c.id = v.comment_id
+           where v.user_id = c.author_id or c.deleted_at is not null"""
+    ).fetchone() == (0,)
+
+
+def test_threads_are_what_the_comment_trigger_allows(scaled):
+    assert scaled.execute(
+        """select count(*) from public.post_comments c
+           left join public.post_comments parent on parent.id = c.parent_id
+           where (c.parent_id is null and c.depth <> 0)
+              or (c.parent_id is not null and (parent.id is null or parent.post_id <> c.post_id
+                                               or c.depth <> parent.depth + 1
+                                               or c.created_at < parent.created_at))"""
+    ).fetchone() == (0,)
+    assert scaled.execute("select max(depth) from public.post_comments").fetchone() == (4,)
+    # Deleted comments are kept, empty, at their place; a post's comments come after it.
+    assert scaled.execute(
+        """select count(*) filter (where c.deleted_at is not null and c.body <> ''),
+                  count(*) filter (where c.created_at < p.created_at)
+           from public.post_comments c join public.posts p on p.id = c.post_id"""
+    ).fetchone() == (0, 0)
+
+
+def test_votes_and_threads_are_skewed_towards_a_few_posts(scaled):
+    votes_top, votes_median, comments_top, comments_median = scaled.execute(
+        """select max(upvotes + downvotes), percentile_disc(0.5) within group (order by upvotes + downvotes),
+                  max(comments_count), percentile_disc(0.5) within group (order by comments_count)
+           from public.posts"""
+    ).fetchone()
+    assert votes_top >= 20 * max(votes_median, 1) and comments_top >= 10 * max(comments_median, 1)
