@@ -8,6 +8,8 @@ import re
 import psycopg
 import pytest
 
+from tests.support.plans import nested_plans
+
 KEY = re.compile(r"^ugig_sk_[A-Za-z0-9_-]{43}$")
 
 
@@ -243,18 +245,13 @@ def test_authenticate_reads_one_key_however_many_users(db):
             for i in range(20)]
     db.execute("insert into auth.users (id, email) select gen_random_uuid(), 'filler' || g || '@example.test' "
                "from generate_series(1, 300) as g")
-    messages: list[str] = []
-    with psycopg.connect(db.url, autocommit=True) as conn:
-        conn.add_notice_handler(lambda diag: messages.append(diag.message_primary or ""))
-        conn.execute("load 'auto_explain'")
-        conn.execute("set auto_explain.log_min_duration = 0")
-        conn.execute("set auto_explain.log_analyze = on")
-        conn.execute("set auto_explain.log_nested_statements = on")
-        conn.execute("set client_min_messages = log")
+
+    def exchange_every_key(conn: psycopg.Connection) -> None:
         for key in keys:  # past plpgsql's five custom plans: the cached generic plan is used
             assert conn.execute("select user_id from private.api_key_authenticate(%s)", (key,)).fetchone()
-    lookups = [m for m in messages if "private.api_key_hashes" in m and "Query Text" in m]
-    assert len(lookups) == len(keys), messages
+
+    lookups = [p for p in nested_plans(db.url, exchange_every_key, analyze=True) if "private.api_key_hashes" in p]
+    assert len(lookups) == len(keys), lookups
     for plan in lookups[-5:]:
         for table in ("api_key_hashes h", "api_keys k", "users u"):
             assert re.search(rf"Scan .*on {table} .*\(actual .* loops=1\)", plan), (table, plan)
