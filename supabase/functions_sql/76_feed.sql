@@ -76,7 +76,7 @@ declare
     v_followed uuid [];
     v_tags text [];
     v_blocked uuid [];
-    v_found integer;
+    v_window_ids uuid [];
 begin
     if p_sort is null or p_sort not in ('new', 'top', 'hot', 'following') then
         raise exception using errcode = '22023', message = 'sort must be new, top, hot or following';
@@ -145,7 +145,7 @@ begin
     v_page := pg_catalog.format(
         'select k.%1$s as key_id, k.%2$I::text as key_text, k.%2$I as key_value from %3$s '
         'and k.created_at >= $1 and (k.%2$I, k.%1$s) < ($2::%4$s, $3) '
-        || case when cardinality(v_blocked) = 0 then '' else 'and not %5$s = any ($11) ' end
+        || case when cardinality(v_blocked) = 0 then '' else 'and not %5$s = any ($9) ' end
         || 'order by k.%2$I desc, k.%1$s desc limit $4',
         case when v_tag is null then 'id' else 'post_id' end,
         v_key_column,
@@ -167,25 +167,29 @@ begin
         -- finds a whole page it is the page: every post above its last row was in the window. A
         -- reader following active people finds it within a few hundred rows, where reading each
         -- followed author's range costs one index descent per author (docs/community_posts.md).
+        -- The window is read once: its page's ids become the page below.
         v_followed := array(
             select f.followed_id from public.follows as f where f.follower_id = v_uid order by 1
         );
         v_tags := array(select tf.tag from public.tag_follows as tf where tf.user_id = v_uid order by 1);
-        v_page := 'select w.id as key_id, null::text as key_text, w.created_at as key_value from ('
-            || '  select k.id, k.created_at, k.author_id, k.tags from public.posts as k '
-            || '  where k.deleted_at is null and (k.created_at, k.id) < ($2::timestamptz, $3) '
-            || '  order by k.created_at desc, k.id desc limit 50 * $4) as w '
-            || 'where (w.author_id = any ($9) or w.tags && $10) and not w.author_id = any ($11) '
-            || '  and ($5::text is null or w.tags @> array[$5::text]) '
-            || 'order by w.created_at desc, w.id desc limit $4';
-        execute 'select count(*) from (' || v_page || ') as w' into v_found
-        using v_since, v_after_key, v_after_id, p_page_size, v_tag, v_uid, p_sort, v_window,
-            v_followed, v_tags, v_blocked;
+        execute 'select array('
+            || '  select w.id from ('
+            || '    select k.id, k.created_at, k.author_id, k.tags from public.posts as k '
+            || '    where k.deleted_at is null and (k.created_at, k.id) < ($2::timestamptz, $3) '
+            || '    order by k.created_at desc, k.id desc limit 50 * $4) as w '
+            || '  where (w.author_id = any ($5) or w.tags && $6) and not w.author_id = any ($7) '
+            || '    and ($1::text is null or w.tags @> array[$1::text]) '
+            || '  order by w.created_at desc, w.id desc limit $4)'
+        into v_window_ids
+        using v_tag, v_after_key, v_after_id, p_page_size, v_followed, v_tags, v_blocked;
+        v_page := 'select p.id as key_id, null::text as key_text, p.created_at as key_value '
+            || 'from public.posts as p where p.id = any ($10)';
     end if;
-    if p_sort = 'following' and v_found < p_page_size then
+    if p_sort = 'following' and cardinality(v_window_ids) < p_page_size then
         -- The window held less than a page (followed people who post rarely): per followed author
         -- and per followed tag one range of its index (posts_author_created_idx, post_tags_new_idx)
-        -- of at most a page, merged. Follows never cross a block; tag posts are filtered per row.
+        -- of at most a page, merged. Blocks are those read above: a follow never crosses one (a
+        -- block ends it), a tag's post may.
         -- Each post comes from one range only (a tag range skips posts of followed authors and
         -- posts it shares with an earlier followed tag), so the ranges are simply appended.
         v_page := 'select x.key_id, null::text as key_text, x.key_value from ('
@@ -196,10 +200,7 @@ begin
             || '      and ($5::text is null or p.tags @> array[$5::text]) '
             || '      and (p.created_at, p.id) < ($2::timestamptz, $3) '
             || '    order by p.created_at desc, p.id desc limit $4) as ap '
-            || '  where f.follower_id = $6 and not exists ('
-            || '    select 1 from public.user_blocks as b '
-            || '    where (b.blocker_id = $6 and b.blocked_id = f.followed_id) '
-            || '      or (b.blocker_id = f.followed_id and b.blocked_id = $6)) '
+            || '  where f.follower_id = $6 and not f.followed_id = any ($9) '
             || '  union all '
             || '  select tp.post_id, tp.created_at '
             || '  from public.tag_follows as tf cross join lateral ('
@@ -213,10 +214,7 @@ begin
             || '      and not exists ('
             || '        select 1 from public.tag_follows as tf2 '
             || '        where tf2.user_id = $6 and tf2.tag = any (p0.tags) and tf2.tag < tf.tag) '
-            || '      and not exists ('
-            || '        select 1 from public.user_blocks as b '
-            || '        where (b.blocker_id = $6 and b.blocked_id = p0.author_id) '
-            || '          or (b.blocker_id = p0.author_id and b.blocked_id = $6)) '
+            || '      and not p0.author_id = any ($9) '
             || '    order by t.created_at desc, t.post_id desc limit $4) as tp '
             || '  where tf.user_id = $6'
             || ') as x order by x.key_value desc, x.key_id desc limit $4';
@@ -241,8 +239,7 @@ begin
         'order by page.key_value desc, page.key_id desc',
         v_page
     )
-    using v_since, v_after_key, v_after_id, p_page_size, v_tag, v_uid, p_sort, v_window,
-        v_followed, v_tags, v_blocked;
+    using v_since, v_after_key, v_after_id, p_page_size, v_tag, v_uid, p_sort, v_window, v_blocked, v_window_ids;
 end
 $$;
 revoke execute on function private.feed(text, text, text, integer, text) from public, anon, authenticated;

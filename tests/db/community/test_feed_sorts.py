@@ -9,6 +9,7 @@ import psycopg
 import pytest
 
 from tests.support.community_posts import BLOCK, create_post, seed_posts
+from tests.support.plans import nested_plans
 
 
 @pytest.fixture
@@ -164,21 +165,17 @@ def test_fifty_per_page_at_most(db, people):
     assert len(rest) == 10 and not set(ids(page)) & set(ids(rest))
 
 
-def plans(db, caller_claims: dict, args: dict) -> list[str]:
-    """The plans of the statements feed() runs, as auto_explain reports them."""
-    messages: list[str] = []
-    with psycopg.connect(db.url, autocommit=True) as conn:
-        conn.add_notice_handler(lambda diag: messages.append(diag.message_primary or ""))
-        conn.execute("load 'auto_explain'")
-        conn.execute("set auto_explain.log_min_duration = 0")
-        conn.execute("set auto_explain.log_nested_statements = on")
-        conn.execute("set client_min_messages = log")
+def plans(db, caller_claims: dict, args: dict, statement: str = ") as page join") -> list[str]:
+    """The plans of the statements feed() runs that hold `statement` (by default the page
+    statement: its outer query joins the page as "page")."""
+
+    def request(conn: psycopg.Connection) -> None:
         conn.execute("select set_config('request.jwt.claims', %s, false)", (json.dumps(caller_claims),))
         conn.execute("select * from public.feed(sort => %(sort)s, tag => %(tag)s, cursor => %(cursor)s, "
                      "page_size => 20, \"window\" => %(window)s)",
                      {"tag": None, "cursor": None, "window": "week", **args})
-    # The page statement feed() executes: its outer query joins the page as "page".
-    return [m for m in messages if "Query Text" in m and ") as page join" in m.replace("\n", " ")]
+
+    return [p for p in nested_plans(db.url, request) if statement in p.replace("\n", " ")]
 
 
 @pytest.mark.rule("FEED-SORTS", "FEED-TAG", "FEED-FOLLOWING")
@@ -204,9 +201,13 @@ def test_every_order_is_served_by_an_index(db, people):
         assert not any(f"Seq Scan on {t} " in plan for t in ("posts", "post_tags", "post_votes")), (args, plan)
         index = ("post_tags_" if args.get("tag") else "posts_") + expected[args["sort"]] + "_idx"
         if args["sort"] == "following":
-            # eve follows a quarter of the authors: the newest posts hold her page, read index-only
-            # from the newest-first index and never sorted.
-            assert "Index Only Scan using posts_new_idx" in plan and "Sort" not in plan, plan
+            # eve follows a quarter of the authors: the newest posts hold her page, read once,
+            # index-only from the newest-first index and never sorted; the page then fetches those
+            # posts by primary key.
+            (window,) = plans(db, claims, args, statement="select array(  select w.id from (")
+            assert "Index Only Scan using posts_new_idx" in window and "Sort" not in window, window
+            assert "Seq Scan" not in window, window
+            assert "Index Scan using posts_pkey on posts p " in plan, plan
         elif args.get("window") == "day":
             # A day's posts are found through the newest-first index and ranked: the window's rows,
             # never the whole table.
